@@ -1,0 +1,26 @@
+"""embedres: detect, resolve, archive and cite social embeds and short links in articles."""
+
+import logging
+
+from ._version import __version__
+from .detect import extract
+from .errors import ArchiveError, EmbedresError, InputError, InvalidArgument
+from .model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
+
+__all__ = [
+    "ArchiveError",
+    "EmbedresError",
+    "Entity",
+    "Extraction",
+    "Hop",
+    "InputError",
+    "InvalidArgument",
+    "Link",
+    "Post",
+    "Resolution",
+    "Snapshot",
+    "__version__",
+    "extract",
+]
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

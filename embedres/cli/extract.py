@@ -1,0 +1,31 @@
+"""``embedres extract FILE|-``: print what detection finds, as JSON."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from ..detect import extract
+from ._io import dump_json, read_input
+
+__all__ = ["register"]
+
+
+def register(sub: Any) -> None:
+    """Add the ``extract`` subcommand."""
+    p: argparse.ArgumentParser = sub.add_parser(
+        "extract", help="detect posts, hashtags, mentions, cashtags and links (offline)"
+    )
+    p.add_argument("file", metavar="FILE", help="a UTF-8 text or HTML file, or - for stdin")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--html", dest="html", action="store_true", default=None,
+                      help="read the input as HTML")
+    mode.add_argument("--text", dest="html", action="store_false", help="read it as plain text")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Extract and print JSON on stdout."""
+    text = read_input(args.file)
+    print(dump_json(extract(text, html=args.html)))
+    return 0
