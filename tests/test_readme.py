@@ -1,0 +1,41 @@
+"""The README's two set-up commands stay in step with CI and with the seed article."""
+
+from __future__ import annotations
+
+import re
+
+from .conftest import REPO
+
+README = (REPO / "README.md").read_text(encoding="utf-8")
+CI = (REPO / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _sh_blocks() -> list[str]:
+    return [b.strip() for b in re.findall(r"```sh\n(.*?)```", README, flags=re.S)]
+
+
+def test_readme_has_exactly_two_setup_commands() -> None:
+    blocks = _sh_blocks()
+    assert len(blocks) == 2, blocks
+    main_cmd, test_cmd = blocks
+    assert "seeds/000_aff3667e527335b6.txt" in main_cmd
+    assert "pip install" in main_cmd and "embedres " in main_cmd
+    assert "'.[test]'" in test_cmd and "pytest" in test_cmd
+
+
+def test_ci_runs_the_readme_test_command_verbatim() -> None:
+    test_cmd = _sh_blocks()[1]
+    assert test_cmd.replace(" -q ", " ") in CI.replace(" -q ", " ")
+
+
+def test_ci_fails_on_pytest_exit_5() -> None:
+    assert re.search(r'"\$rc" -eq 5', CI)
+    for tool in ("ruff check", "ruff format --check", "mypy --strict embedres"):
+        assert tool in CI
+
+
+def test_seed_article_is_the_users_copy() -> None:
+    seed = REPO / "seeds" / "000_aff3667e527335b6.txt"
+    text = seed.read_text(encoding="utf-8")
+    assert "https://t.co/CJ9ySZge7Ppic.twitter.com/UU7PNmTL0V" in text
+    assert "— RT France (@RTenfrancais) 17 Novembre 2015" in text
