@@ -3,12 +3,14 @@
 import logging
 
 from ._version import __version__
+from .citation import Citation
 from .detect import extract
 from .errors import ArchiveError, EmbedresError, InputError, InvalidArgument
 from .model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
 
 __all__ = [
     "ArchiveError",
+    "Citation",
     "EmbedresError",
     "Entity",
     "Extraction",

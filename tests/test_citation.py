@@ -1,0 +1,164 @@
+"""The Citation record: construction, derived fields, to_dict() against the shipped schema."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema  # type: ignore[import-untyped]
+import pytest
+
+from embedres import Citation, InvalidArgument
+from embedres.model import Entity, Hop, Link, Post, Resolution, Snapshot
+
+CASES = Path(__file__).parent / "cases"
+
+
+def _when(value: str | None) -> date | datetime | None:
+    if value is None:
+        return None
+    return datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+
+
+def _link(d: dict[str, Any]) -> Link:
+    return Link(**{**d, "span": tuple(d["span"])})
+
+
+def _post(d: dict[str, Any]) -> Post:
+    fields = dict(d)
+    fields["span"] = tuple(d["span"])
+    fields["published"] = _when(d.get("published"))
+    fields["links"] = tuple(_link(x) for x in d.get("links", ()))
+    for name in ("hashtags", "mentions"):
+        fields[name] = tuple(Entity(e["text"], tuple(e["span"])) for e in d.get(name, ()))
+    for name in ("warnings", "hydrated"):
+        fields[name] = tuple(d.get(name, ()))
+    return Post(**fields)
+
+
+def _resolution(d: dict[str, Any]) -> Resolution:
+    chain = tuple(Hop(**h) for h in d.get("chain", ()))
+    return Resolution(**{**d, "chain": chain})
+
+
+def _snapshot(d: dict[str, Any]) -> Snapshot:
+    return Snapshot(**{**d, "archived_at": datetime.fromisoformat(d["archived_at"])})
+
+
+def build_citation(d: dict[str, Any]) -> Citation:
+    """A Citation from the JSON shape used in tests/cases/cite_*.json."""
+    return Citation(
+        post=_post(d["post"]) if "post" in d else None,
+        link=_link(d["link"]) if "link" in d else None,
+        resolutions=tuple(_resolution(r) for r in d.get("resolutions", ())),
+        snapshots=tuple(_snapshot(s) for s in d.get("snapshots", ())),
+        accessed=date.fromisoformat(d["accessed"]) if "accessed" in d else None,
+        warnings=tuple(d.get("warnings", ())),
+        recovered_id=d.get("recovered_id"),
+        recovered_url=d.get("recovered_url"),
+        translation=d.get("translation"),
+    )
+
+
+def load_cases() -> list[dict[str, Any]]:
+    """The format cases (shared with test_export_formats)."""
+    data = json.loads((CASES / "cite_formats.json").read_text("utf-8"))
+    return list(data["cases"])
+
+
+def _schema() -> dict[str, Any]:
+    text = resources.files("embedres").joinpath("data/citation.schema.json").read_text("utf-8")
+    return dict(json.loads(text))
+
+
+def test_schema_is_valid_json_schema() -> None:
+    jsonschema.Draft202012Validator.check_schema(_schema())
+
+
+@pytest.mark.parametrize("case", load_cases(), ids=lambda c: c["description"][:50])
+def test_to_dict_validates_against_shipped_schema(case: dict[str, Any]) -> None:
+    data = build_citation(case["citation"]).to_dict()
+    jsonschema.validate(data, _schema(), cls=jsonschema.Draft202012Validator)
+    assert json.loads(json.dumps(data, ensure_ascii=False)) == data
+
+
+def test_schema_rejects_a_wrong_document() -> None:
+    data = build_citation(load_cases()[0]["citation"]).to_dict()
+    data["url_status"] = "maybe"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, _schema(), cls=jsonschema.Draft202012Validator)
+
+
+def test_to_dict_fields_of_the_seed() -> None:
+    c = build_citation(load_cases()[0]["citation"])
+    d = c.to_dict()
+    assert d["kind"] == "post" and d["platform_label"] == "Twitter" and d["genre"] == "Tweet"
+    assert d["post_id"] == "666535042222141457" and d["media"] == "image"
+    assert d["accessed"] == "2025-01-15" and d["archive_service"] == "wayback"
+    assert d["text"].endswith("https://t.co/CJ9ySZge7P pic.twitter.com/UU7PNmTL0V")
+    assert d["span"] == [4372, 4560] and d["post"]["published_text"] == "17 Novembre 2015"
+
+
+def test_needs_exactly_one_subject() -> None:
+    with pytest.raises(InvalidArgument):
+        Citation()
+    post = Post("twitter", (0, 1))
+    with pytest.raises(InvalidArgument):
+        Citation(post=post, link=Link("https://t.co/x", (0, 1), "short"))
+    with pytest.raises(InvalidArgument):
+        Citation(post=post, accessed="2025-01-15")  # type: ignore[arg-type]
+
+
+def test_recovered_id_fills_post_id_and_url_but_article_wins() -> None:
+    post = Post("twitter", (0, 1), post_id="1", url="https://twitter.com/a/status/1")
+    c = Citation(post=post, recovered_id="2", recovered_url="https://twitter.com/a/status/2")
+    assert (c.post_id, c.url) == ("1", "https://twitter.com/a/status/1")
+    bare = Citation(post=Post("twitter", (0, 1)), recovered_id="2", recovered_url="u")
+    assert (bare.post_id, bare.url) == ("2", "u")
+
+
+def test_url_status_dead_when_the_cited_url_is_dead() -> None:
+    url = "https://twitter.com/a/status/1"
+    dead = Resolution(url=url, status="dead", final_url=url)
+    c = Citation(post=Post("twitter", (0, 1), url=url), resolutions=(dead,))
+    assert c.url_status == "dead"
+    assert Citation(post=Post("twitter", (0, 1), url=url)).url_status == "live"
+
+
+@pytest.mark.parametrize(
+    ("published", "label", "genre"),
+    [
+        (date(2023, 7, 23), "Twitter", "Tweet"),
+        (date(2023, 7, 24), "X", "Post"),
+        (None, "Twitter", "Tweet"),
+    ],
+)
+def test_twitter_label_follows_the_rename(published: date | None, label: str, genre: str) -> None:
+    c = Citation(post=Post("twitter", (0, 1), published=published))
+    assert (c.platform_label, c.genre) == (label, genre)
+
+
+def test_text_unfuses_links_and_joins_lines() -> None:
+    post = Post(
+        "twitter",
+        (0, 1),
+        text="mardi\nhttps://t.co/CJ9ySZge7Ppic.twitter.com/UU7PNmTL0V",
+        links=(
+            Link("https://t.co/CJ9ySZge7P", (0, 1), "short"),
+            Link("pic.twitter.com/UU7PNmTL0V", (1, 2), "media"),
+        ),
+    )
+    assert Citation(post=post).text == "mardi https://t.co/CJ9ySZge7P pic.twitter.com/UU7PNmTL0V"
+
+
+def test_format_rejects_unknown_style() -> None:
+    c = Citation(post=Post("twitter", (0, 1), text="x"))
+    with pytest.raises(InvalidArgument, match="unknown citation style"):
+        c.format("no-such-style-anywhere")
+    with pytest.raises(InvalidArgument):
+        c.format("../apa")
+    with pytest.raises(InvalidArgument):
+        c.to_markdown("bad label]")
