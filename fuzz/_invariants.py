@@ -1,0 +1,37 @@
+"""Invariants every fuzz target checks on ``extract()`` output (same as tests/test_properties)."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+_SIGILS = {"hashtags": "#＃", "mentions": "@＠", "cashtags": "$"}
+_UNSAFE = ("javascript:", "data:", "file:", "vbscript:", "ftp:", "gopher:", "about:")
+
+
+def check_extraction(text: str, x: Any) -> None:
+    """Raise AssertionError when an extraction of ``text`` breaks a documented invariant."""
+    spans: list[tuple[int, int]] = []
+    for kind, sigils in _SIGILS.items():
+        for e in getattr(x, kind):
+            s, t = e.span
+            if not (0 <= s < t <= len(text) and text[s] in sigils and text[s + 1 : t] == e.text):
+                raise AssertionError(f"{kind} span {e.span} does not slice to {e.text!r}")
+            spans.append(e.span)
+    for link in x.links:
+        s, t = link.span
+        if not (0 <= s < t <= len(text) and text[s:t] == link.url):
+            raise AssertionError(f"link span {link.span} does not slice to {link.url!r}")
+        if link.url.strip().lower().startswith(_UNSAFE):
+            raise AssertionError(f"unsafe link emitted: {link.url!r}")
+        spans.append(link.span)
+    spans.sort()
+    for (_, e1), (s2, _) in itertools.pairwise(spans):
+        if e1 > s2:
+            raise AssertionError(f"overlapping spans: {spans}")
+    for post in x.posts:
+        s, t = post.span
+        if not 0 <= s < t <= len(text):
+            raise AssertionError(f"post span {post.span} out of range")
+        if post.url is not None and not post.url.startswith("https://"):
+            raise AssertionError(f"post url not https: {post.url!r}")
