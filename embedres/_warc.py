@@ -60,6 +60,8 @@ class Exchange:
     http_version: str = "HTTP/1.1"
     truncated: bool = False
     ip: str | None = None
+    request_line: str | None = None
+    """The request line exactly as sent (rebuilt from ``method`` and ``url`` when None)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +77,8 @@ class WrittenCapture:
 
 
 def _request_line(ex: Exchange) -> str:
+    if ex.request_line:
+        return ex.request_line
     parts = urlsplit(ex.url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     return f"{ex.method} {target} {ex.http_version}"
