@@ -7,6 +7,7 @@ from .citation import Citation
 from .detect import extract
 from .errors import ArchiveError, EmbedresError, InputError, InvalidArgument
 from .model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
+from .static import replace_embeds
 
 __all__ = [
     "ArchiveError",
@@ -23,6 +24,7 @@ __all__ = [
     "Snapshot",
     "__version__",
     "extract",
+    "replace_embeds",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
