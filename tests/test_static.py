@@ -20,7 +20,7 @@ CASES = json.loads((HERE / "cases" / "cite_static.json").read_text("utf-8"))["ca
 
 
 def _fixture(case: dict[str, Any]) -> str:
-    return (HERE / "data" / "embeds" / case["fixture"]).read_text("utf-8")
+    return (HERE / "data" / "embeds" / str(case["fixture"])).read_text("utf-8")
 
 
 def _citation(case: dict[str, Any], html: str) -> Citation:
