@@ -3,14 +3,33 @@
 import logging
 
 from ._version import __version__
+from .archive import Archiver
 from .citation import Citation
 from .detect import extract
-from .errors import ArchiveError, EmbedresError, InputError, InvalidArgument
+from .errors import (
+    ArchiveError,
+    ArchiveUnavailable,
+    AuthenticationFailed,
+    CaptureFailed,
+    EmbedresError,
+    InputError,
+    InvalidArgument,
+    QuotaExceeded,
+    RateLimited,
+    SaveFailed,
+    SaveTimeout,
+    UnsafeURL,
+    WarcWriteError,
+)
 from .model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
 from .static import replace_embeds
 
 __all__ = [
     "ArchiveError",
+    "ArchiveUnavailable",
+    "Archiver",
+    "AuthenticationFailed",
+    "CaptureFailed",
     "Citation",
     "EmbedresError",
     "Entity",
@@ -20,8 +39,14 @@ __all__ = [
     "InvalidArgument",
     "Link",
     "Post",
+    "QuotaExceeded",
+    "RateLimited",
     "Resolution",
+    "SaveFailed",
+    "SaveTimeout",
     "Snapshot",
+    "UnsafeURL",
+    "WarcWriteError",
     "__version__",
     "extract",
     "replace_embeds",

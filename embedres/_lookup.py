@@ -164,7 +164,7 @@ class Session:
     pacer: Callable[[str, str, float], Pacer]
     timeout: float
     retry_wait: float
-    user_agent: str
+    user_agent: str | None
 
     def send(
         self,
@@ -186,7 +186,9 @@ class Session:
             ArchiveUnavailable: no answer (DNS, connection, timeout).
         """
         target = f"{url}?{urlencode(params)}" if params else url
-        sent = {"User-Agent": self.user_agent, **(headers or {})}
+        sent = dict(headers or {})
+        if self.user_agent:
+            sent.setdefault("User-Agent", self.user_agent)
         for attempt in range(3):
             owed = pacer.delay()
             if owed > self.retry_wait:

@@ -20,17 +20,19 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from . import _capture, _lookup, _spn
+from . import _lookup, _spn
 from ._archnet import Pacer, Reply, Transport, shared_pacer
-from ._http import DEFAULT_USER_AGENT, HttpClient
 from ._lookup import INTERNET_ARCHIVE, MementoService, WaybackService
 from ._policy import AddressPolicy
 from ._warc import DEFAULT_MAX_SIZE, WarcFiles
 from ._wayback import parse_timestamp
 from .errors import ArchiveError, InvalidArgument, SaveTimeout
 from .model import Snapshot
+
+if TYPE_CHECKING:  # the HTTP layer (and requests) is imported on first use only
+    from ._http import HttpClient
 
 __all__ = ["INTERNET_ARCHIVE", "Archiver", "MementoService", "WaybackService"]
 
@@ -160,7 +162,7 @@ class Archiver:
         self.save_timeout = float(save_timeout)
         self.timeout = float(timeout)
         self.retry_wait = float(retry_wait)
-        self.user_agent = user_agent or DEFAULT_USER_AGENT
+        self.user_agent = user_agent
         self.max_capture_bytes = max_capture_bytes
         self.max_redirects = max_redirects
         self._warc_dir = warc_dir
@@ -187,6 +189,8 @@ class Archiver:
         return self._pacers[key]
 
     def _http(self) -> HttpClient:
+        from ._http import HttpClient
+
         with self._client_lock:
             if self._client is None:
                 self._client = HttpClient(
@@ -200,8 +204,10 @@ class Archiver:
 
     def transport(self) -> Transport:
         """The request function in use (by default built on embedres's HTTP layer)."""
+        from ._capture import http_transport
+
         if self._transport is None:
-            self._transport = _capture.http_transport(self._http())
+            self._transport = http_transport(self._http())
         return self._transport
 
     def _session(self) -> _lookup.Session:
@@ -263,8 +269,10 @@ class Archiver:
         if not isinstance(url, str) or not url.strip():
             raise InvalidArgument("url must be a non-empty string")
         url = url.strip()
-        _capture.check_public(url, self._name_resolver, timeout=self.timeout)
-        headers = {"Accept": "application/json", "User-Agent": self.user_agent}
+        from ._capture import check_public
+
+        check_public(url, self._name_resolver, timeout=self.timeout)
+        headers = {"Accept": "application/json"}
         if self.keys is not None:
             headers["Authorization"] = f"LOW {self.keys[0]}:{self.keys[1]}"
         form = {"url": url, **self.save_options}
@@ -357,7 +365,9 @@ class Archiver:
             raise InvalidArgument("capture() needs Archiver(warc_dir=...)")
         if not isinstance(url, str) or not url.strip():
             raise InvalidArgument("url must be a non-empty string")
-        exchanges = _capture.fetch_chain(
+        from ._capture import fetch_chain
+
+        exchanges = fetch_chain(
             self._http(),
             url.strip(),
             max_redirects=self.max_redirects,
