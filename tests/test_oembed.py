@@ -31,6 +31,9 @@ class DictCache:
         assert ttl > 0
         self.data[(namespace, key)] = value
 
+    def close(self) -> None:
+        self.data.clear()
+
 
 @pytest.mark.parametrize("case", CASES["cases"], ids=lambda c: c["description"][:40])
 def test_parse_oembed(case: dict[str, Any]) -> None:
