@@ -237,12 +237,14 @@ def run_save(
         sleep(wait)
         wait = min(wait * 1.5, max_poll)
         try:
-            status = _json(request("GET", f"{base}/save/status/{job_id}", None), url=url)
-        except RateLimited as exc:
-            if isinstance(exc, QuotaExceeded):
-                raise
-            wait = max(wait, exc.retry_after or 60.0)  # polls are throttled too: back off
+            reply = request("GET", f"{base}/save/status/{job_id}", None)
+        except RateLimited as exc:  # polls are throttled too (HTTP 429): back off, keep going
+            wait = max(wait, exc.retry_after or 60.0)
             continue
+        if reply.status == 429:
+            wait = max(wait, parse_retry_after(reply.header("retry-after")))
+            continue
+        status = _json(reply, url=url)
         if status.get("status") == "success":
             return _outcome(status, url=url, job_id=job_id, reused=reused, submitted=submitted)
         if status.get("status") not in (None, "pending"):

@@ -51,7 +51,8 @@ def public_dns(host: str, port: int) -> Sequence[str]:
 def make_archiver(time: FakeTime, **options: Any) -> Archiver:
     """An Archiver with fake time and DNS and no keys unless given."""
     options.setdefault("keys", None)
-    return Archiver(name_resolver=public_dns, clock=time.clock, sleep=time.sleep, **options)
+    options.setdefault("name_resolver", public_dns)
+    return Archiver(clock=time.clock, sleep=time.sleep, **options)
 
 
 def register(mock: responses.RequestsMock, exchanges: Sequence[dict[str, Any]]) -> None:
@@ -101,3 +102,16 @@ def error_class(name: str) -> type[Exception]:
     cls = getattr(errors, name)
     assert isinstance(cls, type) and issubclass(cls, Exception)
     return cls
+
+
+def fill(value: Any, marks: dict[str, str]) -> Any:
+    """Replace ``{name}`` marks in every string of a case (``{now}``: the current time)."""
+    if isinstance(value, str):
+        for name, text in marks.items():
+            value = value.replace("{" + name + "}", text)
+        return value
+    if isinstance(value, list):
+        return [fill(v, marks) for v in value]
+    if isinstance(value, dict):
+        return {k: fill(v, marks) for k, v in value.items()}
+    return value
