@@ -22,6 +22,7 @@ from .errors import (
     WarcWriteError,
 )
 from .model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
+from .pipeline import cite
 from .static import replace_embeds
 
 __all__ = [
@@ -48,6 +49,7 @@ __all__ = [
     "UnsafeURL",
     "WarcWriteError",
     "__version__",
+    "cite",
     "extract",
     "replace_embeds",
 ]

@@ -1,0 +1,248 @@
+"""cite(): wiring of detection, resolution, status-id recovery, hydration and archiving.
+
+Detection is replaced by a fixed Extraction (the seed's post, built by hand) so these tests
+check the pipeline alone; tests/test_seed_cite.py runs the real detector.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timezone
+from typing import Any
+
+import pytest
+
+import embedres.pipeline as pipeline
+from embedres import Citation, InvalidArgument, cite
+from embedres.errors import ArchiveError
+from embedres.model import Extraction, Hop, Link, Post, Resolution, Snapshot
+
+from .test_oembed import DictCache
+
+STATUS_ID = "666535042222141457"  # 2015-11-17T08:35:12Z
+PIC = "pic.twitter.com/UU7PNmTL0V"
+TCO = "https://t.co/CJ9ySZge7P"
+SEED_POST = Post(
+    "twitter",
+    (100, 300),
+    author_name="RT France",
+    author_handle="RTenfrancais",
+    text=f"François #Hollande se rendra à #Moscou mardi\n{TCO}{PIC}",
+    published=date(2015, 11, 17),
+    published_text="17 Novembre 2015",
+    lang="fr",
+    links=(
+        Link(TCO, (150, 173), "short", "t.co"),
+        Link(PIC, (173, 199), "media", "pic.twitter.com"),
+    ),
+    form="text",
+)
+OUTSIDE = Link("https://t.co/AbCdEf1234", (10, 33), "short", "t.co")
+
+
+@pytest.fixture(autouse=True)
+def _fixed_detection(monkeypatch: pytest.MonkeyPatch) -> None:
+    found = Extraction(links=[OUTSIDE, *SEED_POST.links], posts=[SEED_POST])
+    monkeypatch.setattr(pipeline, "extract", lambda text, html=None: found)
+
+
+class FakeResolver:
+    """Answers from a table; records what it was asked."""
+
+    def __init__(self, table: dict[str, str], offline: bool = False) -> None:
+        self.table, self.offline, self.asked = table, offline, []  # type: ignore[var-annotated]
+
+    def resolve(self, url: str) -> Resolution:
+        self.asked.append(url)
+        if self.offline:
+            return Resolution(url=url, status="offline")
+        final = self.table.get(url)
+        if final is None:
+            return Resolution(url=url, status="error", error="unknown host")
+        hop = Hop(url, 301, final, "http")
+        return Resolution(url=url, status="ok", final_url=final, chain=(hop,))
+
+
+class FakeArchiver:
+    def __init__(self, found: Snapshot | None = None, fail: bool = False) -> None:
+        self.found, self.fail, self.calls = found, fail, []  # type: ignore[var-annotated]
+
+    def lookup(self, url: str, near: Any = None) -> Snapshot | None:
+        self.calls.append(("lookup", url, near))
+        if self.fail:
+            raise ArchiveError("service unavailable")
+        return self.found
+
+    def save(self, url: str) -> Snapshot:
+        self.calls.append(("save", url, None))
+        return _snap(url)
+
+    def capture(self, url: str) -> Snapshot:
+        self.calls.append(("capture", url, None))
+        return _snap(url, "warc")
+
+
+def _snap(url: str, service: str = "wayback") -> Snapshot:
+    when = datetime(2015, 11, 18, tzinfo=timezone.utc)
+    return Snapshot(f"https://web.archive.org/web/20151118/{url}", when, service, url)
+
+
+def _photo(status_id: str = STATUS_ID, user: str = "RTenfrancais") -> dict[str, str]:
+    return {f"https://{PIC}": f"https://twitter.com/{user}/status/{status_id}/photo/1"}
+
+
+def _one(**kwargs: Any) -> Citation:
+    kwargs.setdefault("hydrate", False)
+    (c,) = cite("article", accessed=date(2025, 1, 15), **kwargs)
+    return c
+
+
+def test_without_resolution_number_is_unknown_and_says_how_to_get_it() -> None:
+    c = _one(resolve=False)
+    assert c.post_id is None and c.resolutions == ()
+    assert c.warnings == (f"status id unknown: resolve {PIC} to fill it (links not resolved)",)
+    assert "|number= |" in c.to_wikitext()
+
+
+def test_offline_resolver_gives_offline_statuses() -> None:
+    c = _one(resolver=FakeResolver({}, offline=True))
+    assert [r.status for r in c.resolutions] == ["offline", "offline"]
+    assert "link status: offline" in c.warnings[0]
+
+
+def test_offline_flag_never_calls_an_online_resolver() -> None:
+    resolver = FakeResolver(_photo())
+    c = _one(resolver=resolver, offline=True)
+    assert resolver.asked == [] and {r.status for r in c.resolutions} == {"offline"}
+
+
+def test_media_link_recovers_status_id_and_checks_the_date() -> None:
+    resolver = FakeResolver(_photo())
+    c = _one(resolver=resolver)
+    assert (c.post_id, c.url) == (STATUS_ID, f"https://twitter.com/RTenfrancais/status/{STATUS_ID}")
+    assert c.recovered_id == STATUS_ID and c.warnings == () and c.media == "image"
+    assert f"|number={STATUS_ID} |" in c.to_wikitext()
+    assert sorted(resolver.asked) == sorted([TCO, f"https://{PIC}"])  # each link once
+
+
+def test_date_far_from_the_id_is_a_warning() -> None:
+    late = "1728688401639940130"  # 2023-11-26
+    c = _one(resolver=FakeResolver(_photo(late)))
+    assert c.post_id == late
+    assert any("differ by" in w and late in w for w in c.warnings), c.warnings
+
+
+def test_media_of_another_account_is_a_warning() -> None:
+    c = _one(resolver=FakeResolver(_photo(user="someoneelse")))
+    assert any("@someoneelse" in w for w in c.warnings), c.warnings
+
+
+def test_resolve_many_is_used_when_offered() -> None:
+    class Many(FakeResolver):
+        def resolve_many(self, urls: list[str]) -> list[Resolution]:
+            self.batches = list(urls)
+            return [self.resolve(u) for u in urls]
+
+    resolver = Many(_photo())
+    post, _link = cite("x", resolver=resolver, links=True, hydrate=False)
+    assert post.post_id == STATUS_ID and len(resolver.batches) == 3
+
+
+def test_outside_links_become_link_citations() -> None:
+    table = {**_photo(), OUTSIDE.url: "https://example.org/article"}
+    post, link = cite("x", resolver=FakeResolver(table), links=True, hydrate=False)
+    assert post.kind == "post" and link.kind == "link"
+    assert link.url == "https://example.org/article" and link.resolutions[0].status == "ok"
+
+
+def test_hydration_fills_missing_fields_from_oembed_and_cache() -> None:
+    answer = {
+        "author_name": "RT France",
+        "author_url": "https://twitter.com/RTenfrancais",
+        "html": "<p lang='fr'>Other text</p>&mdash; <a>November 17, 2015</a>",
+    }
+    cache = DictCache()
+    c = _one(
+        resolver=FakeResolver(_photo()),
+        hydrate=True,
+        cache=cache,
+        oembed_fetch=lambda url: json.dumps(answer).encode(),
+    )
+    assert c.post is not None and c.post.text == SEED_POST.text  # the article's text wins
+    assert c.post.hydrated == () and c.post.url is None  # nothing was missing but the URL
+    assert len(cache.data) == 0
+
+
+def test_hydration_of_a_bare_post_url(monkeypatch: pytest.MonkeyPatch) -> None:
+    bare = Post(
+        "twitter",
+        (0, 60),
+        url=f"https://twitter.com/RTenfrancais/status/{STATUS_ID}",
+        post_id=STATUS_ID,
+        form="url",
+    )
+    monkeypatch.setattr(pipeline, "extract", lambda text, html=None: Extraction(posts=[bare]))
+    answer = {
+        "author_name": "RT France",
+        "author_url": "https://twitter.com/RTenfrancais",
+        "html": "<p lang='fr'>Bonjour</p>&mdash; <a>November 17, 2015</a>",
+    }
+    cache = DictCache()
+    c = _one(
+        resolver=FakeResolver({}),
+        hydrate=True,
+        cache=cache,
+        oembed_fetch=lambda url: json.dumps(answer).encode(),
+    )
+    assert c.post is not None and c.post.text == "Bonjour"
+    assert set(c.post.hydrated) == {"author_name", "author_handle", "text", "published", "lang"}
+    again = _one(resolver=FakeResolver({}), hydrate=True, cache=cache, offline=True)
+    assert again.post == c.post  # offline: answered from the cache
+
+
+def test_archive_lookup_then_save() -> None:
+    archiver = FakeArchiver(found=None)
+    c = _one(resolver=FakeResolver(_photo()), archive=True, archiver=archiver)
+    assert [call[0] for call in archiver.calls] == ["lookup", "save"]
+    assert archiver.calls[0][2] == date(2015, 11, 17)  # nearest the post's date
+    assert c.snapshot is not None and "archive-url=https://web.archive.org/" in c.to_wikitext()
+
+
+@pytest.mark.parametrize(("mode", "calls"), [("lookup", ["lookup"]), ("capture", ["capture"])])
+def test_archive_modes(mode: str, calls: list[str]) -> None:
+    archiver = FakeArchiver(found=None)
+    _one(resolver=FakeResolver(_photo()), archive=mode, archiver=archiver)
+    assert [call[0] for call in archiver.calls] == calls
+
+
+def test_archive_failure_is_a_warning_and_offline_never_archives() -> None:
+    c = _one(resolver=FakeResolver(_photo()), archive="lookup", archiver=FakeArchiver(fail=True))
+    assert c.snapshots == () and any("archiving" in w for w in c.warnings)
+    archiver = FakeArchiver(found=_snap("x"))
+    _one(resolver=FakeResolver(_photo()), archive="lookup", archiver=archiver, offline=True)
+    assert archiver.calls == []
+
+
+def test_no_url_no_archive_call() -> None:
+    archiver = FakeArchiver(found=_snap("x"))
+    _one(resolve=False, archive="lookup", archiver=archiver)
+    assert archiver.calls == []
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"archive": "bogus"}, {"accessed": "2025-01-15"}],
+)
+def test_bad_options(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(InvalidArgument):
+        cite("x", resolve=False, **kwargs)
+
+
+def test_bad_input() -> None:
+    with pytest.raises(InvalidArgument):
+        cite(b"bytes", resolve=False)  # type: ignore[arg-type]
+
+
+def test_accessed_defaults_to_today() -> None:
+    (c,) = cite("x", resolve=False, hydrate=False)
+    assert c.accessed == datetime.now(timezone.utc).date()
