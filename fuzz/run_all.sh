@@ -24,7 +24,7 @@ for target in fuzz_*.py; do
   fi
   mkdir -p "$work/corpus_$name" "artifacts/$name"
   log="$work/$name.log"
-  "$py" "$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
+  TMPDIR="$work" "$py" "$target" -max_total_time="$seconds" -timeout=20 -rss_limit_mb=2048 -max_len=16384 \
     -print_final_stats=1 -artifact_prefix="artifacts/$name/" \
     "$work/corpus_$name" "corpus/$name" >"$log" 2>&1
   rc=$?
