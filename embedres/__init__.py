@@ -23,6 +23,7 @@ from .errors import (
 )
 from .model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
 from .pipeline import cite
+from .resolve import Resolver
 from .static import replace_embeds
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "QuotaExceeded",
     "RateLimited",
     "Resolution",
+    "Resolver",
     "SaveFailed",
     "SaveTimeout",
     "Snapshot",

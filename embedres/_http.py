@@ -20,6 +20,7 @@ Stable API (the resolver, the archiver and oEmbed hydration call it)::
         timeout=None,                # total seconds for this call (capped by the client's)
         decode=True,                 # undo gzip/deflate (capped); False keeps the bytes as sent
     )
+    client.prune()                   # close sessions of threads that have ended
     client.close()                   # also a context manager
 
 ``resp`` is an :class:`HttpResponse`: ``status``, ``reason``, ``headers`` (case-insensitive),
@@ -250,7 +251,7 @@ class HttpClient:
         self.proxies = proxies if proxies is None or proxies == "env" else dict(proxies)
         self.resolver: NameResolver = resolver or _httpio.system_resolver
         self._local = threading.local()
-        self._sessions: list[requests.Session] = []
+        self._sessions: dict[threading.Thread, requests.Session] = {}
         self._lock = threading.Lock()
 
     def __enter__(self) -> HttpClient:
@@ -262,10 +263,18 @@ class HttpClient:
     def close(self) -> None:
         """Close every thread's session and its pooled connections."""
         with self._lock:
-            sessions, self._sessions = self._sessions, []
+            sessions, self._sessions = list(self._sessions.values()), {}
         for session in sessions:
             session.close()
         self._local = threading.local()
+
+    def prune(self) -> None:
+        """Close the sessions of threads that have ended (worker pools come and go)."""
+        with self._lock:
+            gone = [t for t in self._sessions if not t.is_alive()]
+            sessions = [self._sessions.pop(t) for t in gone]
+        for session in sessions:
+            session.close()
 
     def _session(self) -> requests.Session:
         session: requests.Session | None = getattr(self._local, "session", None)
@@ -280,7 +289,7 @@ class HttpClient:
                 session.mount(prefix, _Adapter(max_retries=0))
             self._local.session = session
             with self._lock:
-                self._sessions.append(session)
+                self._sessions[threading.current_thread()] = session
         return session
 
     def _proxies_for(self, url: str) -> dict[str, str]:
