@@ -13,12 +13,16 @@ import email.utils
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from . import _redirects
-from ._http import BlockedAddress, FetchError, FetchTimeout, HttpClient, HttpResponse, InvalidURL
+from ._httpio import BlockedAddress, FetchError, FetchTimeout, HttpResponse, InvalidURL
 from ._ratelimit import RateLimiter
 from .model import Hop, Resolution, Status
+
+if TYPE_CHECKING:  # requests is imported only when a resolver is built
+    from ._http import HttpClient
 
 __all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "retry_after", "start", "step"]
 

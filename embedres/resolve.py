@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from . import _hops
 from ._cache import Cache, CacheError, SQLiteCache
-from ._http import HttpClient, NameResolver
+from ._httpio import NameResolver
 from ._policy import DEFAULT_PORTS, AddressPolicy
 from ._ratelimit import HostLimits, InProcessRateLimiter, RateLimiter
 from ._resultjson import from_json, to_json
@@ -156,6 +156,8 @@ class Resolver:
                 raise InvalidArgument(f"ttls: unknown status {status!r}")
             self.ttls[status] = float(_positive(ttl, f"ttls[{status!r}]", zero=True))
         self.offline = offline
+        from ._http import HttpClient  # imported here: the pure half must not need sockets
+
         self.http = HttpClient(
             policy=self.policy,
             user_agent=user_agent,
