@@ -1,0 +1,113 @@
+"""Acceptance on the user's seed article (issue #6, item 7), through the real detector.
+
+Until post detection of flattened text lands (issue #3) these tests are marked xfail at run
+time; they run in full as soon as ``extract(seed).posts`` finds the tweet.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+
+import pytest
+import responses
+
+import embedres
+import embedres.cli.cite as cli_cite
+from embedres.cli import main
+
+from .conftest import SEED
+
+STATUS_ID = "666535042222141457"  # snowflake time 2015-11-17T08:35:12Z, the day shown
+TITLE = (
+    "François #Hollande se rendra à #Moscou le 26 novembre, a fait savoir l’#Elysée mardi "
+    "https://t.co/CJ9ySZge7P pic.twitter.com/UU7PNmTL0V"
+)
+
+
+@pytest.fixture(autouse=True)
+def _needs_post_detection() -> None:
+    if not embedres.extract(SEED.read_text("utf-8")).posts:
+        pytest.xfail("post detection in flattened text (issue #3) has not landed yet")
+
+
+def _cite(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    rc = main(["cite", str(SEED), "--accessed", "2025-01-15", *argv])
+    out = capsys.readouterr()
+    return rc, out.out, out.err
+
+
+def test_offline_wikitext(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, err = _cite(capsys, "--offline", "--format", "wikitext")
+    assert rc == 0 and out.count("{{cite tweet") == 1 and out.count("}}") == 1
+    for param in (
+        "|user=RTenfrancais ",
+        "|author=RT France ",
+        "|date=17 November 2015 ",
+        "|language=fr ",
+        f"|title={TITLE} ",
+        "|number= |",
+    ):
+        assert param in out, (param, out)
+    assert "resolve pic.twitter.com/UU7PNmTL0V" in err
+
+
+def test_offline_apa(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = _cite(capsys, "--offline", "--format", "apa")
+    assert rc == 0 and out.strip().count("\n") == 0
+    assert out.startswith("RT France [@RTenfrancais]. (2015, November 17). François #Hollande")
+    assert out.strip().endswith("[Tweet]. Twitter.")
+
+
+def test_offline_csl(capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, _ = _cite(capsys, "--offline", "--format", "csl")
+    (item,) = json.loads(out)
+    assert rc == 0 and item["type"] == "post" and item["container-title"] == "Twitter"
+    assert item["author"] == [{"literal": "RT France [@RTenfrancais]"}]
+    assert item["issued"] == {"date-parts": [[2015, 11, 17]]} and item["language"] == "fr"
+
+
+def _real_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Use embedres.Resolver with a fake DNS function, so only `responses` answers."""
+    resolve_mod = pytest.importorskip("embedres.resolve")
+    params = inspect.signature(resolve_mod.Resolver).parameters
+    hook = next((n for n in ("name_resolver", "dns_resolver", "resolver") if n in params), None)
+    if hook is None:
+        pytest.skip("Resolver takes no DNS function")
+
+    def build(args: object) -> object:
+        return resolve_mod.Resolver(cache=None, **{hook: lambda host, port: ["93.184.215.14"]})
+
+    monkeypatch.setattr(cli_cite, "_make_resolver", build)
+
+
+@pytest.mark.parametrize(
+    ("status_id", "warned"), [(STATUS_ID, False), ("1728688401639940130", True)]
+)
+@responses.activate
+def test_resolving_the_media_link_fills_number(
+    status_id: str,
+    warned: bool,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _real_resolver(monkeypatch)
+    photo = f"https://twitter.com/RTenfrancais/status/{status_id}/photo/1"
+    article = "https://francais.rt.com/international/10497-hollande-moscou"
+    for code, target in (("UU7PNmTL0V", photo), ("CJ9ySZge7P", article)):
+        responses.add(
+            responses.GET, f"https://t.co/{code}", status=301, headers={"Location": target}
+        )
+        responses.add(
+            responses.HEAD, f"https://t.co/{code}", status=301, headers={"Location": target}
+        )
+    for target in (photo, article):
+        responses.add(
+            responses.GET, target, status=200, body="<html></html>", content_type="text/html"
+        )
+        responses.add(responses.HEAD, target, status=200, content_type="text/html")
+    rc, out, err = _cite(capsys, "--format", "wikitext", "--no-hydrate")
+    assert f"|number={status_id} |" in out, (out, err)
+    assert ("differ by" in err) is warned, err
+    assert "resolve pic.twitter.com" not in err
+    assert rc == 0
