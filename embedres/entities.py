@@ -1,13 +1,22 @@
 """Hashtags, mentions, cashtags and links in plain text (twitter-text rules).
 
-STUB: owned by the entity work (issue #2). Contract used by detect.py and the posts code.
+Each kind is found on its own, then overlaps are removed: entities are sorted by start
+and one that begins inside an earlier one is dropped (twitter-text's
+``remove_overlapping_entities``), so a ``#fragment`` or ``@name`` inside a URL is never a
+hashtag or a mention. Offsets are Python ``str`` indices (code points) and include the
+sigil. The rules, and where embedres deliberately differs from twitter-text, are in
+docs/entities.md.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import _patterns as P
+from ._urlscan import UrlHit, scan_urls
+from .errors import InvalidArgument
 from .model import Entity, Link
+from .urls import classify_link
 
 __all__ = ["Entities", "find_entities"]
 
@@ -22,6 +31,155 @@ class Entities:
     links: list[Link] = field(default_factory=list)
 
 
+def _fused_scheme_cut(name: str, text: str, end: int) -> int:
+    """Length to cut from ``name`` when a URL scheme is glued after it (``#tagshttps://``)."""
+    if not text.startswith("://", end):
+        return 0
+    low = name[-5:].lower()
+    if low.endswith("https"):
+        return 5
+    if low.endswith("http"):
+        return 4
+    return 0
+
+
+def _hashtags(text: str, fused_at: set[int]) -> list[Entity]:
+    """twitter-text's hashtag rule: a non-letter (or nothing) before, a letter inside."""
+    if "#" not in text and "\uff03" not in text:
+        return []
+    pats = P.compiled()
+    out: list[Entity] = []
+    last_end = 0
+    for m in pats.hashtag.finditer(text):
+        start, end = m.start(), m.end()
+        p = start - 1
+        if p >= 0 and start not in fused_at:
+            c = text[p]
+            if p < last_end or (
+                c not in "\ufe0e\ufe0f" and (c == "&" or pats.hashtag_char.match(c))
+            ):
+                continue
+        last_end = end
+        name = m.group(1)
+        cut = _fused_scheme_cut(name, text, end)
+        if cut:
+            name = name[:-cut]
+            if not pats.hashtag_letter.search(name):
+                continue
+        elif end < len(text) and (text[end] in "#\uff03" or text.startswith("://", end)):
+            continue
+        out.append(Entity(name, (start, start + 1 + len(name))))
+    return out
+
+
+def _mention_preceding_ok(text: str, p: int, last_end: int) -> bool:
+    """Whether the character(s) before an ``@`` at ``p + 1`` allow a mention."""
+    if p < 0:
+        return True
+    c = text[p]
+    if c not in P.MENTION_BAD_PRECEDING:
+        return p >= last_end
+    # "RT@name", "rt:@name": a retweet marker right before the @.
+    if c in "tT" and p >= 1 and text[p - 1] in "rR":
+        q = p - 2
+    else:
+        return False
+    return q < 0 or (q >= last_end and text[q] not in P.RT_BAD_PRECEDING)
+
+
+def _mentions(text: str) -> list[Entity]:
+    """twitter-text's mention rule; a list mention (``@user/list``) yields its user."""
+    if "@" not in text and "\uff20" not in text:
+        return []
+    out: list[Entity] = []
+    last_end = 0
+    for m in P.MENTION.finditer(text):
+        start, end = m.start(), m.end()
+        ok = _mention_preceding_ok(text, start - 1, last_end)
+        if not ok:
+            continue
+        last_end = end
+        name = m.group(1)
+        cut = 0 if m.group(2) else _fused_scheme_cut(name, text, end)
+        if cut:
+            name = name[:-cut]
+            if not name:
+                continue
+        elif end < len(text) and (
+            text[end] in "@\uff20"
+            or P.LATIN_ACCENT_CHAR.match(text, end)
+            or text.startswith("://", end)
+        ):
+            continue
+        out.append(Entity(name, (start, start + 1 + len(name))))
+    return out
+
+
+def _cashtags(text: str) -> list[Entity]:
+    """twitter-text's cashtag rule: ``$`` after a space or start, 1-6 letters, an end."""
+    if "$" not in text:
+        return []
+    out: list[Entity] = []
+    for m in P.CASHTAG.finditer(text):
+        p = m.start() - 1
+        if p < 0 or text[p] in P.CASHTAG_PRECEDING:
+            out.append(Entity(m.group(1), (m.start(), m.end())))
+    return out
+
+
+def _link(text: str, hit: UrlHit) -> Link:
+    url = text[hit.start : hit.end]
+    info = classify_link(url)
+    return Link(
+        url=url,
+        span=(hit.start, hit.end),
+        kind=info.kind,
+        host=info.host,
+        platform=info.platform,
+        post_id=info.post_id,
+        canonical_url=info.canonical_url,
+    )
+
+
 def find_entities(text: str) -> Entities:
-    """Find every entity in ``text`` (offsets into ``text``)."""
-    return Entities()
+    """Find every hashtag, mention, cashtag and link in ``text`` (offsets into ``text``).
+
+    Args:
+        text: plain text of any length (HTML is handled by :func:`embedres.extract`).
+
+    Returns:
+        An :class:`Entities` whose lists are sorted by start and never overlap.
+
+    Raises:
+        InvalidArgument: ``text`` is not a ``str``.
+
+    >>> found = find_entities("l'#Elysée: https://t.co/CJ9ySZge7Ppic.twitter.com/UU7PNmTL0V @RT")
+    >>> [(h.text, h.span) for h in found.hashtags], [m.text for m in found.mentions]
+    ([('Elysée', (2, 9))], ['RT'])
+    >>> [(link.url, link.kind) for link in found.links]
+    [('https://t.co/CJ9ySZge7P', 'short'), ('pic.twitter.com/UU7PNmTL0V', 'media')]
+    """
+    if not isinstance(text, str):
+        raise InvalidArgument(f"find_entities() takes a str, not {type(text).__name__}")
+    hits = scan_urls(text)
+    fused_at = {h.end for h in hits if h.fused_after}
+    tagged: list[tuple[int, int, int, object]] = []
+    for h in hits:
+        tagged.append((h.start, 0, h.end, h))
+    for kind, found in enumerate((_hashtags(text, fused_at), _mentions(text), _cashtags(text))):
+        tagged.extend((e.span[0], kind + 1, e.span[1], e) for e in found)
+    tagged.sort(key=lambda t: (t[0], t[1]))
+    out = Entities()
+    lists: tuple[list[Entity], ...] = (out.hashtags, out.mentions, out.cashtags)
+    prev_end = -1
+    for start, kind, end, item in tagged:
+        if start < prev_end:
+            continue
+        prev_end = end
+        if kind == 0:
+            assert isinstance(item, UrlHit)
+            out.links.append(_link(text, item))
+        else:
+            assert isinstance(item, Entity)
+            lists[kind - 1].append(item)
+    return out

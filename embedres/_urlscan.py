@@ -1,0 +1,311 @@
+"""Find URLs in plain text by twitter-text's rules, in linear time, and split fused links.
+
+twitter-text describes a URL with one big regex: an optional ``http(s)://``, labels
+separated by dots ending in a known TLD, an optional port, path and query, and a
+preceding-character rule. Run as a backtracking regex from every offset, that shape is
+quadratic (``"a." * 50_000``). Here the same language is read in two steps:
+
+1. one linear regex finds the *runs* of host characters that hold a ``.TLD``;
+2. inside a run, the dot positions are numbered once and, right to left, each label
+   learns the furthest TLD its chain of labels can reach (``best``); every start
+   offset is then answered in constant time, and path/query are read by linear regexes.
+
+What twitter-text's scan loop decides is kept: where the next search starts after a
+match (rejected or not), the stricter rules without a scheme (ASCII host found inside
+the match, no ``-_./`` just before), the t.co code cut, the 40-character t.co limit and
+the 4096-character URL limit. Deliberate additions are listed in docs/entities.md.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+
+from . import _patterns as P
+
+__all__ = ["UrlHit", "scan_urls"]
+
+MAX_URL = 4096
+MAX_TCO_CODE = 40
+
+
+@dataclass(frozen=True, slots=True)
+class UrlHit:
+    """One URL found: ``text[start:end]`` is the URL as written."""
+
+    start: int
+    end: int
+    fused_after: bool = False
+    """True when the text right after the URL was glued to it (a split point)."""
+
+
+class _Run:
+    """Dot positions of one run and, per label, the furthest reachable TLD end."""
+
+    __slots__ = ("best", "dots", "end", "start", "tld_end")
+
+    def __init__(self, text: str, start: int, end: int, tld: re.Pattern[str]) -> None:
+        self.start, self.end = start, end
+        dots = []
+        pos = text.find(".", start, end)
+        while pos != -1:
+            dots.append(pos)
+            pos = text.find(".", pos + 1, end)
+        self.dots = dots
+        m = len(dots)
+        self.tld_end: list[int] = [-1] * m
+        for j, d in enumerate(dots):
+            hit = tld.match(text, d + 1, min(len(text), end + 1))
+            if hit and hit.end() <= end:
+                self.tld_end[j] = hit.end()
+        # best[j]: the label index i whose following TLD ends the longest host that starts
+        # with the whole label j (labels j..i-1 may hold "_", label i may not).
+        best: list[int] = [-1] * (m + 1)
+        for j in range(m - 1, -1, -1):
+            a = start if j == 0 else dots[j - 1] + 1
+            b = dots[j]
+            if a >= b or text[a] in "-_" or text[b - 1] in "-_":
+                continue
+            if j + 1 < m and best[j + 1] >= 0:
+                best[j] = best[j + 1]
+            elif self.tld_end[j] >= 0 and text.find("_", a, b) == -1:
+                best[j] = j
+        self.best = best
+
+    def seg_start(self, j: int) -> int:
+        return self.start if j == 0 else self.dots[j - 1] + 1
+
+    def host_end(self, text: str, u: int, j: int) -> int:
+        """End of the host starting at ``u`` inside label ``j``, or -1 (twitter-text domain)."""
+        b = self.dots[j]
+        if text[b - 1] in "-_":
+            return -1
+        if j + 1 < len(self.dots) and self.best[j + 1] >= 0:
+            return self.tld_end[self.best[j + 1]]
+        if self.tld_end[j] >= 0 and text.find("_", u, b) == -1:
+            return self.tld_end[j]
+        return -1
+
+
+def _tail_end(text: str, pos: int) -> tuple[int, bool]:
+    """Read port, path and query after a host; return the URL end and whether a path exists."""
+    m = P.PORT.match(text, pos)
+    if m:
+        pos = m.end()
+    has_path = pos < len(text) and text[pos] == "/"
+    if has_path:
+        run = P.PATH_RUN.match(text, pos + 1)
+        pos = pos + 1 + len(run.group().rstrip(P.PATH_NON_ENDING)) if run else pos + 1
+    if pos < len(text) and text[pos] == "?":
+        q = P.QUERY_RUN.match(text, pos + 1)
+        kept = q.group().rstrip(P.QUERY_NON_ENDING) if q else ""
+        if kept:
+            pos += 1 + len(kept)
+    return pos, has_path
+
+
+def _idna_ok(host: str, url_len: int) -> bool:
+    """Whether ``host`` survives IDNA ToASCII (labels <= 63) and the URL stays <= 4096."""
+    grow = 0
+    for label in host.split("."):
+        if label.isascii():
+            if len(label) > 63:
+                return False
+            continue
+        if label[:4].lower() == "xn--":
+            return False
+        try:
+            size = len(label.lower().encode("punycode")) + 4
+        except UnicodeError:
+            return False
+        if size > 63:
+            return False
+        grow += max(0, size - len(label))
+    return url_len + grow <= MAX_URL
+
+
+def _ascii_suffix(text: str, a: int, b: int) -> int:
+    """Start of the longest suffix of ``text[a:b]`` made of ASCII host characters."""
+    if P.ASCII_LABEL.fullmatch(text, a, b):
+        return a
+    k = b
+    while k > a and P.ASCII_LABEL.fullmatch(text, k - 1, k):
+        k -= 1
+    return k
+
+
+def _ascii_hosts(
+    text: str, start: int, end: int, run: _Run, tld: re.Pattern[str]
+) -> list[tuple[int, int]]:
+    """twitter-text's ASCII-host scan of ``text[start:end]`` (a host matched without scheme).
+
+    Each host is ASCII-ish labels (letters, digits, ``-``, ``_``, Latin accents) and a TLD;
+    the furthest TLD wins, as with the greedy ``(?:label\\.)+tld`` it replaces.
+    """
+    dots = run.dots
+    hi = bisect.bisect_left(dots, end)
+    j = bisect.bisect_left(dots, start)
+    out: list[tuple[int, int]] = []
+    pos = start
+    while j < hi:
+        b = dots[j]
+        k = _ascii_suffix(text, max(run.seg_start(j), pos), b)
+        if k == b:
+            j += 1
+            continue
+        found, i = -1, j
+        while True:
+            hit = tld.match(text, dots[i] + 1, end)
+            if hit:
+                found = hit.end()
+            if i + 1 >= hi or not P.ASCII_LABEL.fullmatch(text, dots[i] + 1, dots[i + 1]):
+                break
+            i += 1
+        if found < 0:
+            # Starting from any label up to i reaches the same TLDs or fewer.
+            j = i + 1
+            continue
+        out.append((k, found))
+        pos = found
+        j = bisect.bisect_left(dots, found, j + 1, hi)
+    return out
+
+
+class _Scanner:
+    """twitter-text's scan loop: where the next match may start, and what it keeps."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pats = P.compiled()
+        self.hits: list[UrlHit] = []
+        # The next match must start at min_u or later (the character before it, which the
+        # regex consumes, must lie after the previous match), except at a fused split point.
+        self.min_u = 0
+        self.forced = -1
+
+    def run(self) -> list[UrlHit]:
+        text = self.text
+        for m in self.pats.run.finditer(text):
+            if m.end() <= self.min_u and not m.start() <= self.forced < m.end():
+                continue
+            self._scan_run(_Run(text, m.start(), m.end(), self.pats.tld))
+        return self.hits
+
+    def _scan_run(self, run: _Run) -> None:
+        text, rs = self.text, run.start
+        for scheme in ("https://", "http://"):
+            up = rs - len(scheme)
+            if up < 0 or text[up:rs].lower() != scheme:
+                continue
+            # A letter or digit may precede the scheme (fused text, docs/entities.md).
+            ok_before = up == 0 or up == self.forced or text[up - 1] not in _SCHEME_BAD_BEFORE
+            if (up >= self.min_u or up == self.forced) and ok_before and run.dots:
+                end = run.host_end(text, rs, 0) if text[rs] not in "-_" else -1
+                if end >= 0:
+                    self._matched(run, up, rs, end, scheme=True)
+            break
+        j = bisect.bisect_left(run.dots, max(self.min_u, rs))
+        while j < len(run.dots):
+            b = run.dots[j]
+            lo = max(run.seg_start(j), self.min_u)
+            if lo <= self.forced < b:
+                u = self.forced
+            else:
+                cm = P.CANDIDATE.search(text, lo, b) if lo < b else None
+                if cm is None:
+                    j += 1
+                    continue
+                u = cm.start()
+            end = run.host_end(text, u, j)
+            if end < 0:
+                # Only an underscore in the last label can spoil a later start in it.
+                under = text.rfind("_", u, b)
+                if under >= 0 and under + 1 < b:
+                    u = under + 1
+                    end = run.host_end(text, u, j)
+            if end < 0:
+                j += 1
+                continue
+            self._matched(run, u, u, end, scheme=False)
+            j = max(j + 1, bisect.bisect_left(run.dots, self.min_u))
+
+    def _matched(self, run: _Run, u: int, hs: int, he: int, *, scheme: bool) -> None:
+        """Apply twitter-text's post-match rules to a regex-level match at ``u``."""
+        text = self.text
+        end, has_path = _tail_end(text, he)
+        fm = P.FUSION.search(text, he, end)
+        fused = False
+        if fm and (fm["www"] is None or text[hs:he].lower() in _SHORT_FOR_WWW):
+            end, fused = fm.start(), True
+        self.min_u, self.forced = (end, end) if fused else (end + 1, -1)
+        if end - u > MAX_URL:
+            return
+        if scheme:
+            self._with_scheme(u, hs, he, end, fused)
+        elif u == 0 or text[u - 1] not in "-_./" or fused:
+            self._without_scheme(run, u, he, end, has_path, fused)
+
+    def _with_scheme(self, u: int, hs: int, he: int, end: int, fused: bool) -> None:
+        text = self.text
+        if text[hs:he].lower() == "t.co":
+            tco = P.TCO.match(text, u, end)
+            if tco:
+                if len(tco.group(1)) > MAX_TCO_CODE:
+                    return
+                end = tco.end()
+                if tco.end(1) == end:
+                    end, cut = _tco_word_cut(text, u, tco.start(1), end)
+                    fused = fused or cut or text.startswith("#", end)
+        if _idna_ok(text[hs:he], end - u):
+            self.hits.append(UrlHit(u, end, fused))
+
+    def _without_scheme(
+        self, run: _Run, u: int, he: int, end: int, has_path: bool, fused: bool
+    ) -> None:
+        text = self.text
+        url_len = end - u + len("https://")
+        added = False
+        for s, e in _ascii_hosts(text, u, he, run, self.pats.tld):
+            if _idna_ok(text[s:e], url_len):
+                self.hits.append(UrlHit(s, e))
+                added = True
+        last = self.hits[-1] if added else None
+        # The path and query go with the last host when it ends the match's host.
+        if last is not None and has_path and last.end == he:
+            self.hits[-1] = UrlHit(last.start, end, fused)
+
+
+_SCHEME_BAD_BEFORE = "@\uff20$#\uff03\ufffe\ufeff\uffff"
+_SHORT_FOR_WWW = frozenset({"t.co"})
+_WORD = re.compile(r"[A-Z]?[a-z]{2,}")
+
+
+def _tco_word_cut(text: str, u: int, code_start: int, end: int) -> tuple[int, bool]:
+    """Cut a t.co code glued to a following word: 10 characters since 2013, 8 before.
+
+    Codes have been 10 characters since 20 Feb 2013 and every t.co link is https since
+    2015, so https tries 10 first and http tries 8 first (docs/entities.md).
+    """
+    code = text[code_start:end]
+    for n in (10, 8) if text[u + 4] in "sS" else (8, 10):
+        if len(code) > n + 1 and _WORD.fullmatch(code, n):
+            return code_start + n, True
+    return end, False
+
+
+def scan_urls(text: str) -> list[UrlHit]:
+    """Return the URLs of ``text`` in order, fused links split (see the module docstring).
+
+    Args:
+        text: any string.
+
+    Returns:
+        One :class:`UrlHit` per URL, in text order, never overlapping.
+
+    >>> [(h.start, h.end) for h in scan_urls("see example.com and http://t.co/abc")]
+    [(4, 15), (20, 35)]
+    """
+    if "." not in text:
+        return []
+    return _Scanner(text).run()
