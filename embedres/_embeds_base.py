@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from ._posturls import PostRef, parse_post_url
-from .dates import match_date
+from .dates import DateMatch, match_date
 from .markup import Document, Element
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "block_text",
     "classes",
     "clean_lang",
+    "first_p_span",
     "found_from_ref",
     "read_date",
 ]
@@ -42,6 +43,8 @@ class Found:
     lang: str | None = None
     text_span: tuple[int, int] | None = None
     """Visible-text span of the post's own text: entities inside it belong to the post."""
+    vis_span: tuple[int, int] | None = None
+    """Visible-text span of a whole HTML embed (no text-form post may overlap it)."""
 
     def with_ref(self, ref: PostRef | None) -> Found:
         """Fill url, id and handle from a parsed post URL (keeping values already set)."""
@@ -118,17 +121,31 @@ def attribution(text: str) -> tuple[str | None, str | None]:
     return (m["name"].strip() or None), m["handle"].lstrip("@")
 
 
-def read_date(text: str | None, lang: str | None) -> date | None:
-    """Read a widget date at the start of ``text`` (weekday prefixes skipped)."""
+def read_date(text: str | None, lang: str | None) -> DateMatch | None:
+    """Read a widget date at the start of ``text`` (a weekday prefix is skipped).
+
+    >>> read_date("Monday, September 12, 2016", None).value
+    datetime.date(2016, 9, 12)
+    """
     if not text:
         return None
-    text = text.strip()
     m = match_date(text, 0, lang=lang)
     if m is None:
         # Facebook writes CLDR "full" dates: "Monday, September 12, 2016".
         head = re.match(r"^[^\W\d_]{2,20}\.?,?\s+", text)
         m = match_date(text, head.end(), lang=lang) if head else None
-    return m.value if m else None
+    return m
+
+
+def first_p_span(doc: Document, index: int) -> tuple[int, int]:
+    """Visible span of the first ``p`` inside an embed, else of the whole embed."""
+    el = doc.elements[index]
+    for child in doc.elements[index + 1 : index + 64]:
+        if child.start >= el.end:
+            break
+        if child.parent == index and child.name == "p":
+            return child.vis_start, child.vis_end
+    return el.vis_start, el.vis_end
 
 
 def found_from_ref(platform: str, doc: Document, index: int, url: str | None) -> Found | None:

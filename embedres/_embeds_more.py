@@ -11,8 +11,15 @@ from dataclasses import replace
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
-from ._embeds_base import Found, Recogniser, block_text, classes, found_from_ref, read_date
-from .dates import match_date
+from ._embeds_base import (
+    Found,
+    Recogniser,
+    block_text,
+    classes,
+    first_p_span,
+    found_from_ref,
+    read_date,
+)
 from .markup import Document, fragment
 
 __all__ = ["MORE_RECOGNISERS"]
@@ -64,13 +71,11 @@ def _instagram(doc: Document, index: int) -> Found | None:
             time = p.find("time")
             if time is not None:
                 date_text = time.get_text().strip() or None
-                published = _iso(time.get("datetime")) or read_date(date_text, None)
+                shown = read_date(date_text, None)
+                published = _iso(time.get("datetime")) or (shown.value if shown else None)
         elif text and not _BOILERPLATE.match(text) and caption is None:
             caption = text
-    lang = None
-    if date_text:
-        dm = match_date(date_text, 0)
-        lang = dm.lang if dm else None
+    dm = read_date(date_text, None)
     return replace(
         base,
         author_name=name,
@@ -78,8 +83,8 @@ def _instagram(doc: Document, index: int) -> Found | None:
         text=caption,
         published=published,
         published_text=date_text,
-        lang=lang,
-        text_span=(el.vis_start, el.vis_end) if caption else None,
+        lang=dm.lang if dm else None,
+        text_span=first_p_span(doc, index) if caption else None,
     )
 
 
@@ -166,14 +171,13 @@ def _facebook(doc: Document, index: int) -> Found | None:
     anchors = quote.find_all("a")
     name = anchors[0].get_text().strip() or None if len(anchors) >= 2 else None
     date_text = anchors[-1].get_text().strip() or None if anchors else None
-    published = read_date(date_text, None)
-    dm = match_date(date_text, 0) if date_text and published else None
+    dm = read_date(date_text, None)
     return replace(
         base,
         author_name=name,
         text=text,
-        published=published,
-        published_text=date_text if published else None,
+        published=dm.value if dm else None,
+        published_text=date_text if dm else None,
         lang=dm.lang if dm else None,
         text_span=(el.vis_start, el.vis_end) if text else None,
     )

@@ -1,18 +1,89 @@
-"""extract(): sniff HTML, find entities (with overlap removal) and posts."""
+"""extract(): sniff HTML, find entities (offsets into the input) and posts."""
 
 from __future__ import annotations
 
-from .entities import find_entities
+from dataclasses import replace
+from datetime import date, datetime, timezone
+from typing import TypeVar
+
+from ._embeds_base import Found
+from .entities import Entities, find_entities
 from .errors import InvalidArgument
-from .model import Extraction
+from .flattened import find_text_posts
+from .ids import post_time
+from .markup import Document, looks_like_html, parse_html, plain_document
+from .model import Entity, Extraction, Link, Post
+from .platforms import find_html_posts
 
 __all__ = ["extract"]
+
+_E = TypeVar("_E", Entity, Link)
+
+
+def _to_source(doc: Document, items: list[_E]) -> list[_E]:
+    if not doc.is_html:
+        return items
+    return [replace(item, span=doc.source_span(*item.span)) for item in items]
+
+
+def _inside(items: list[_E], span: tuple[int, int] | None) -> list[_E]:
+    if span is None:
+        return []
+    return [item for item in items if span[0] <= item.span[0] and item.span[1] <= span[1]]
+
+
+def _day(value: date | datetime) -> date:
+    if isinstance(value, datetime):
+        return value.astimezone(timezone.utc).date()
+    return value
+
+
+def _dates(found: Found) -> tuple[date | datetime | None, tuple[str, ...]]:
+    """Choose ``published`` and note a displayed date that disagrees with the id."""
+    shown = found.published
+    from_id = post_time(found.platform, found.post_id)
+    warnings: tuple[str, ...] = ()
+    if from_id is not None and shown is not None:
+        gap = abs((_day(shown) - from_id.date()).days)
+        if gap > 1:
+            warnings = (
+                f"displayed date {_day(shown).isoformat()} and the time in post id "
+                f"{found.post_id} ({from_id.isoformat(timespec='seconds')}) differ by {gap} days",
+            )
+    if isinstance(shown, datetime) and shown.tzinfo is not None:
+        return shown, warnings  # an exact instant written in the markup wins
+    return (from_id or shown), warnings
+
+
+def _post(doc: Document, found: Found, ents: Entities) -> Post:
+    span = found.span if found.form == "html" else doc.source_span(*found.span)
+    published, warnings = _dates(found)
+    return Post(
+        platform=found.platform,
+        span=span,
+        url=found.url,
+        post_id=found.post_id,
+        author_name=found.author_name,
+        author_handle=found.author_handle,
+        text=found.text,
+        published=published,
+        published_text=found.published_text,
+        lang=found.lang,
+        links=tuple(_to_source(doc, _inside(ents.links, found.text_span))),
+        hashtags=tuple(_to_source(doc, _inside(ents.hashtags, found.text_span))),
+        mentions=tuple(_to_source(doc, _inside(ents.mentions, found.text_span))),
+        form="html" if found.form == "html" else "url" if found.form == "url" else "text",
+        warnings=warnings,
+    )
 
 
 def extract(text: str, *, html: bool | None = None) -> Extraction:
     """Find posts, hashtags, mentions, cashtags and links in ``text``.
 
-    Pure and deterministic: it never touches the network.
+    Pure and deterministic: it never touches the network. In HTML, entities come from
+    the visible text only (never attributes, scripts or styles); every span indexes
+    ``text`` itself. A ``published`` value comes from the markup's exact instant if
+    any, else from the post id's time, else from the displayed date.
 
     Args:
         text: the article, as plain text or HTML.
@@ -22,16 +93,29 @@ def extract(text: str, *, html: bool | None = None) -> Extraction:
         An :class:`~embedres.model.Extraction` whose spans index ``text``.
 
     Raises:
-        InvalidArgument: ``text`` is not a ``str``.
+        InvalidArgument: ``text`` is not a ``str``, or ``html`` is not a bool or None.
+
+    >>> x = extract("Hi\\n— RT France (@RTenfrancais) 17 Novembre 2015")
+    >>> [(p.author_handle, p.published, p.lang, p.form) for p in x.posts]
+    [('RTenfrancais', datetime.date(2015, 11, 17), 'fr', 'text')]
     """
     if not isinstance(text, str):
         raise InvalidArgument(f"extract() takes a str, not {type(text).__name__}")
-    if html:
-        raise NotImplementedError("HTML input is not supported yet (issue #3)")
-    found = find_entities(text)
+    if html is not None and not isinstance(html, bool):
+        raise InvalidArgument(f"html must be True, False or None, not {html!r}")
+    is_html = looks_like_html(text) if html is None else html
+    doc = parse_html(text) if is_html else plain_document(text)
+    ents = find_entities(doc.text)
+    html_posts = find_html_posts(doc) if is_html else []
+    blocked = list(doc.code_spans)
+    blocked += [f.vis_span for f in html_posts if f.vis_span is not None]
+    found = html_posts + find_text_posts(doc.text, blocked)
+    posts = sorted((_post(doc, f, ents) for f in found), key=lambda p: p.span)
     return Extraction(
-        hashtags=found.hashtags,
-        mentions=found.mentions,
-        cashtags=found.cashtags,
-        links=found.links,
+        hashtags=_to_source(doc, ents.hashtags),
+        mentions=_to_source(doc, ents.mentions),
+        cashtags=_to_source(doc, ents.cashtags),
+        links=_to_source(doc, ents.links),
+        posts=posts,
+        is_html=is_html,
     )

@@ -223,11 +223,7 @@ def _instagram(text: str, m: re.Match[str], floor: int) -> Found:
 
 def _facebook(text: str, m: re.Match[str], floor: int) -> Found | None:
     tail = text[m.end() : m.end() + 80].split("\n", 1)[0]
-    published = read_date(tail, None)
-    if published is None:
-        return None
-    words = re.match(r"^\S{2,20},?\s+", tail)
-    dm = match_date(tail, 0) or (match_date(tail, words.end()) if words else None)
+    dm = read_date(tail, None)
     if dm is None:
         return None
     end = m.end() + dm.end
@@ -242,7 +238,7 @@ def _facebook(text: str, m: re.Match[str], floor: int) -> Found | None:
         form="text",
         author_name=m["name"].strip(),
         text=body,
-        published=published,
+        published=dm.value,
         published_text=text[m.end() : end].strip(),
         lang=dm.lang,
         text_span=(start, m.start()) if body else None,

@@ -54,6 +54,7 @@ _ATTR = re.compile(r"[\s/]*([^\s\"'>/=][^\s\"'>/=]{0,255})?(\s*=\s*)?")
 _UNQUOTED = re.compile(r"[^\s>]{0,4096}")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _WS_RUN = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*|[ \t\r\f]{2,}")
+_FENCE = re.compile(r"(?m)^[ \t]{0,3}```")
 _END_CACHE: dict[str, re.Pattern[str]] = {}
 _SNIFF = re.compile(
     r"<(?:!doctype|html|head|body|p|div|span|blockquote|iframe|script|a|br|article|section|"
@@ -149,8 +150,21 @@ def looks_like_html(text: str) -> bool:
 
 
 def plain_document(text: str) -> Document:
-    """Wrap plain text as a :class:`Document` whose visible text is the input."""
-    return Document(source=text, text=text, is_html=False)
+    """Wrap plain text as a :class:`Document` whose visible text is the input.
+
+    Markdown code fences (lines opening with three backticks) become code spans.
+
+    >>> plain_document("a\n```\n<blockquote>\n```\nb").code_spans
+    [(2, 22)]
+    """
+    doc = Document(source=text, text=text, is_html=False)
+    pos = 0
+    while (start := _FENCE.search(text, pos)) is not None:
+        close = _FENCE.search(text, start.end())
+        end = close.end() if close is not None else len(text)
+        doc.code_spans.append((start.start(), end))
+        pos = end
+    return doc
 
 
 class _Builder:

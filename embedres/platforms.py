@@ -22,6 +22,7 @@ from ._embeds_base import (
     block_text,
     classes,
     clean_lang,
+    first_p_span,
     found_from_ref,
 )
 from ._embeds_more import MORE_RECOGNISERS
@@ -32,17 +33,6 @@ from .markup import Document, fragment
 __all__ = ["RECOGNISERS", "find_html_posts"]
 
 _PLACEHOLDERS = re.compile(r"^(?:loading|view this post on|laddar|tweet of |عرض)", re.I)
-
-
-def _text_span(doc: Document, index: int) -> tuple[int, int]:
-    """Visible span of the first ``p`` of an embed, else of the whole embed."""
-    for el in doc.elements[index + 1 : index + 64]:
-        if el.parent == index and el.name == "p":
-            return el.vis_start, el.vis_end
-        if el.start >= doc.elements[index].end:
-            break
-    el = doc.elements[index]
-    return el.vis_start, el.vis_end
 
 
 def _when(text: str | None, lang: str | None) -> tuple[date | datetime | None, str | None]:
@@ -97,9 +87,9 @@ def _quote_post(doc: Document, index: int, platform: str, uri: str | None) -> Fo
         author_handle=handle,
         text=text,
         published=published,
-        published_text=date_text or None,
+        published_text=date_text if published is not None else None,
         lang=post_lang or clean_lang(ui_lang) or date_lang,
-        text_span=_text_span(doc, index) if text else None,
+        text_span=first_p_span(doc, index) if text else None,
     ).with_ref(ref)
 
 
@@ -201,6 +191,7 @@ def find_html_posts(doc: Document) -> list[Found]:
         for recognise in RECOGNISERS:
             post = recognise(doc, index)
             if post is not None:
+                post = replace(post, vis_span=(el.vis_start, max(el.vis_end, el.vis_start)))
                 found.append(_extend_to_script(doc, index, post))
                 taken.add(index)
                 break
