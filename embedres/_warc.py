@@ -116,7 +116,8 @@ def build_records(writer: WARCWriter, exchanges: Sequence[Exchange]) -> list[tup
     """
     written = []
     for ex in exchanges:
-        date = datetime_to_iso_date(ex.fetched_at.astimezone(timezone.utc), use_micros=True)
+        when = ex.fetched_at.astimezone(timezone.utc).replace(tzinfo=None)
+        date = datetime_to_iso_date(when, use_micros=True)
         warc_headers = {"WARC-Date": date}
         if ex.ip:
             warc_headers["WARC-IP-Address"] = ex.ip
