@@ -154,7 +154,7 @@ def plain_document(text: str) -> Document:
 
     Markdown code fences (lines opening with three backticks) become code spans.
 
-    >>> plain_document("a\n```\n<blockquote>\n```\nb").code_spans
+    >>> plain_document("a\\n```\\n<blockquote>\\n```\\nb").code_spans
     [(2, 22)]
     """
     doc = Document(source=text, text=text, is_html=False)
