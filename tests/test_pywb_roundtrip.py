@@ -1,0 +1,165 @@
+"""Round trip through a real pywb: capture() a redirect chain from a loopback server, add the
+WARC to a pywb collection, start pywb on loopback, lookup() the capture nearest a date through
+pywb's CDX API, and replay it.
+
+The same steps are documented for users in docs/archiving.md.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import http.server
+import shutil
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from embedres import Archiver
+from embedres.archive import WaybackService
+
+BIN = Path(sys.executable).parent
+pytestmark = pytest.mark.skipif(
+    not (BIN / "wayback").exists() or not (BIN / "wb-manager").exists(),
+    reason="pywb is not installed (pip install '.[test]')",
+)
+
+
+class Site(http.server.BaseHTTPRequestHandler):
+    """``/old`` redirects to ``/page``, whose body names how often it was served."""
+
+    protocol_version = "HTTP/1.1"
+    served = 0
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        if self.path == "/old":
+            status, headers, body = 301, {"Location": "/page"}, b""
+        elif self.path == "/page":
+            Site.served += 1
+            status, headers = 200, {"Content-Type": "text/html; charset=utf-8"}
+            body = f"<html><body><p>version {Site.served}</p></body></html>".encode()
+        else:
+            status, headers, body = 404, {}, b""
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def site() -> Iterator[int]:
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
+    yield int(server.server_address[1])
+    server.shutdown()
+    server.server_close()
+
+
+def _run(args: list[str], cwd: Path) -> None:
+    done = subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.fixture
+def pywb(tmp_path: Path) -> Iterator[tuple[Path, int]]:
+    """A pywb root in tmp_path, served on a free loopback port once the test adds WARCs."""
+    root = tmp_path / "pywb"
+    root.mkdir()
+    # Unframed replay, so the replay URL itself returns the (rewritten) page.
+    (root / "config.yaml").write_text("framed_replay: false\n", encoding="utf-8")
+    _run([str(BIN / "wb-manager"), "init", "news"], root)
+    yield root, _free_port()
+    shutil.rmtree(root, ignore_errors=True)
+
+
+def _start_wayback(root: Path, port: int) -> subprocess.Popen[bytes]:
+    proc = subprocess.Popen(
+        [str(BIN / "wayback"), "-b", "127.0.0.1", "-p", str(port), "-t", "2"],
+        cwd=root,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            err = proc.stderr.read()[-2000:] if proc.stderr else b""
+            raise AssertionError(f"pywb exited: {err.decode('utf-8', 'replace')}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise AssertionError("pywb did not start within 60 s")
+
+
+def test_pywb_roundtrip_lookup_nearest_and_replay(
+    site: int, pywb: tuple[Path, int], tmp_path: Path
+) -> None:
+    root, port = pywb
+    base = f"http://127.0.0.1:{site}"
+    warcs = tmp_path / "warcs"
+    with Archiver(warc_dir=warcs, allow_hosts=[f"127.0.0.1:{site}"], keys=None) as archiver:
+        first = archiver.capture(f"{base}/old")
+        time.sleep(1.1)  # Wayback timestamps have one-second resolution
+        second = archiver.capture(f"{base}/old")
+    assert first.archived_at < second.archived_at
+    files = sorted(warcs.glob("*.warc.gz"))
+    assert len(files) == 1 and not list(warcs.glob("*.open"))
+    _run([str(BIN / "wb-manager"), "add", "news", str(files[0])], root)
+
+    proc = _start_wayback(root, port)
+    try:
+        coll = f"http://127.0.0.1:{port}/news"
+        # A private pywb needs no pacing (the default for other services is 1 request/s).
+        service = dataclasses.replace(WaybackService.from_url(coll), interval=0.0)
+        reader = Archiver(wayback=service, allow_hosts=[f"127.0.0.1:{port}"], keys=None, timeout=20)
+        near_first = reader.lookup(f"{base}/page", near=first.archived_at)
+        near_second = reader.lookup(f"{base}/page", near=second.archived_at)
+        redirect_only = reader.lookup(f"{base}/old", near=first.archived_at)
+        never = reader.lookup(f"{base}/never-captured")
+        reader.close()
+        assert near_first is not None and near_second is not None
+        assert near_first.archived_at == first.archived_at
+        assert near_second.archived_at == second.archived_at
+        assert near_first.service == f"127.0.0.1:{port}/news"
+        assert near_first.status_code == 200
+        assert near_first.archive_url.startswith(f"{coll}/")
+        assert redirect_only is None  # the 301 hop is archived but is not a successful capture
+        assert never is None
+
+        for snap, text in ((near_first, b"version 1"), (near_second, b"version 2")):
+            assert snap.digest is not None
+            with urllib.request.urlopen(snap.archive_url, timeout=20) as resp:
+                assert text in resp.read()
+            ts = snap.archived_at.strftime("%Y%m%d%H%M%S")
+            with urllib.request.urlopen(f"{coll}/{ts}id_/{base}/page", timeout=20) as resp:
+                assert resp.read() == f"<html><body><p>{text.decode()}</p></body></html>".encode()
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+        if proc.stderr:
+            proc.stderr.close()
