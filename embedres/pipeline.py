@@ -189,7 +189,7 @@ def cite(
             results = _offline(wanted, "offline mode")
         else:
             results = _resolve_all(resolver, wanted)
-    fetch = _oembed_fetch(resolve, offline, hydrate, oembed_fetch)
+    fetch = _oembed_fetch(resolve, offline, hydrate, oembed_fetch, resolver)
     if cache is None:
         shared = getattr(resolver, "cache", None)
         cache = shared if hasattr(shared, "get") and hasattr(shared, "put") else None
@@ -206,17 +206,23 @@ def cite(
 
 
 def _oembed_fetch(
-    resolve: bool, offline: bool, hydrate: bool, fetch: Callable[[str], bytes | None] | None
+    resolve: bool,
+    offline: bool,
+    hydrate: bool,
+    fetch: Callable[[str], bytes | None] | None,
+    resolver: Any,
 ) -> Callable[[str], bytes | None] | None:
     if not hydrate or not resolve:
         return None
-    if offline:
+    if offline or getattr(resolver, "offline", False):
         return lambda url: None  # answers from the cache only
     if fetch is None:
         from ._http import HttpClient
         from ._oembed import http_fetch
 
-        fetch = http_fetch(HttpClient(deadline=15.0))
+        # The resolver's client carries its address policy, User-Agent and DNS function.
+        client = getattr(resolver, "http", None)
+        fetch = http_fetch(client if isinstance(client, HttpClient) else HttpClient(deadline=15.0))
     return fetch
 
 

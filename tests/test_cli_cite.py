@@ -33,6 +33,12 @@ def _fixed_detection(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return seen
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The resolver's default cache lives under XDG_CACHE_HOME: never the user's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+
+
 @pytest.fixture
 def article(tmp_path: Path) -> Path:
     p = tmp_path / "article.txt"

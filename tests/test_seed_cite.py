@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from pathlib import Path
 
 import pytest
 import responses
@@ -23,6 +24,12 @@ TITLE = (
     "François #Hollande se rendra à #Moscou le 26 novembre, a fait savoir l’#Elysée mardi "
     "https://t.co/CJ9ySZge7P pic.twitter.com/UU7PNmTL0V"
 )
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The resolver's default cache lives under XDG_CACHE_HOME: never the user's own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
 @pytest.fixture(autouse=True)

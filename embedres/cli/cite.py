@@ -154,6 +154,13 @@ class _Run:
         resolve = not args.no_resolve
         self.resolver = _make_resolver(args) if resolve else None
 
+    def close(self) -> None:
+        """Release the resolver's connections and cache, and the archiver's files."""
+        for part in (self.resolver, self.archiver):
+            close = getattr(part, "close", None)
+            if callable(close):
+                close()
+
     def cite(self, text: str, html: bool | None) -> list[Citation]:
         a = self.args
         return cite(
@@ -183,13 +190,20 @@ def run(args: argparse.Namespace) -> int:
             raise InvalidArgument("give FILE or --batch, not both")
         from ._cite_batch import run_batch
 
-        return run_batch(args, _Run(args), _one)
+        session = _Run(args)
+        try:
+            return run_batch(args, session, _one)
+        finally:
+            session.close()
     if not args.file:
         raise InvalidArgument("cite needs FILE (or - for stdin) or --batch IN.jsonl")
     if args.out:
         raise InvalidArgument("--out is for --batch; redirect stdout instead")
     session = _Run(args)
-    citations = session.cite(read_input(args.file), None)
+    try:
+        citations = session.cite(read_input(args.file), None)
+    finally:
+        session.close()
     for c in citations:
         for warning in c.warnings:
             print(f"embedres: warning: {c.key}: {warning}", file=sys.stderr)
