@@ -84,7 +84,13 @@ def to_wikitext(c: Citation) -> str:
         ]
     date = long_date(c.published) if c.published else None
     accessed = long_date(c.accessed) if c.accessed else None
-    title = c.text or (c.url if c.kind == "link" else None) or f"{c.genre} by {c.author_name}"
+    # CS1 requires a title: a post without text (an iframe embed) is named by kind and author.
+    who = c.author_name or (f"@{c.author_handle}" if c.author_handle else None)
+    title = (
+        c.text
+        or (c.url if c.kind == "link" else None)
+        or (f"{c.genre} by {who}" if who else c.genre)
+    )
     if c.platform == "twitter" and c.kind == "post":
         params: list[tuple[str, str | None]] = [
             ("author", c.author_name),

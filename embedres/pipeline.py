@@ -13,7 +13,7 @@ import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal
 
 from .citation import Citation, status_url_parts
 from .detect import extract
@@ -30,18 +30,6 @@ log = logging.getLogger(__name__)
 
 ArchiveMode = Literal["lookup", "save", "capture"]
 _RESOLVED_KINDS = ("short", "media")
-
-
-class _Resolver(Protocol):
-    def resolve(self, url: str) -> Resolution: ...
-
-
-class _Archiver(Protocol):
-    def lookup(self, url: str, near: date | datetime | None = None) -> Snapshot | None: ...
-
-    def save(self, url: str) -> Snapshot: ...
-
-    def capture(self, url: str) -> Snapshot: ...
 
 
 def _absolute(url: str) -> str:

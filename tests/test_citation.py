@@ -162,3 +162,15 @@ def test_format_rejects_unknown_style() -> None:
         c.format("../apa")
     with pytest.raises(InvalidArgument):
         c.to_markdown("bad label]")
+
+
+@pytest.mark.parametrize(
+    ("post", "title"),
+    [
+        (Post("youtube", (0, 1), author_name="Rick Astley"), "|title=Video by Rick Astley |"),
+        (Post("mastodon", (0, 1), author_handle="a@b.social"), "|title=Post by @a@b.social |"),
+        (Post("linkedin", (0, 1)), "|title=Post |"),
+    ],
+)
+def test_wikitext_title_without_text(post: Post, title: str) -> None:
+    assert title in Citation(post=post).to_wikitext()
