@@ -20,12 +20,12 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from . import _lookup, _spn
 from ._archnet import Pacer, Reply, Transport, shared_pacer
-from ._lookup import INTERNET_ARCHIVE, MementoService, WaybackService
 from ._policy import AddressPolicy
+from ._services import INTERNET_ARCHIVE, MementoService, WaybackService, as_services, within
 from ._warc import DEFAULT_MAX_SIZE, WarcFiles
 from ._wayback import parse_timestamp
 from .errors import ArchiveError, InvalidArgument, SaveTimeout
@@ -39,29 +39,6 @@ __all__ = ["INTERNET_ARCHIVE", "Archiver", "MementoService", "WaybackService"]
 log = logging.getLogger(__name__)
 
 _SAVE_URL = "https://web.archive.org"
-
-
-def _as_services(value: Any, kind: type, parse: Callable[[str], Any]) -> tuple[Any, ...]:
-    items = (value,) if isinstance(value, (str, kind)) else tuple(value or ())
-    out = tuple(parse(v) if isinstance(v, str) else v for v in items)
-    if not all(isinstance(v, kind) for v in out):
-        raise InvalidArgument(f"expected {kind.__name__} objects or URLs, got {value!r}")
-    return out
-
-
-def _within(value: str | float | timedelta | None) -> str | None:
-    """The ``if_not_archived_within`` form value (seconds, or SPN's ``3d 5h`` text)."""
-    if value is None:
-        return None
-    if isinstance(value, timedelta):
-        value = value.total_seconds()
-    if isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0:
-        return str(int(value))
-    if isinstance(value, str) and _lookup.WITHIN.fullmatch(value.strip()):
-        return value.strip()
-    raise InvalidArgument(
-        f"if_not_archived_within must be seconds, a timedelta or '3d 5h': {value!r}"
-    )
 
 
 class Archiver:
@@ -127,10 +104,10 @@ class Archiver:
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
-        self.wayback: tuple[WaybackService, ...] = _as_services(
+        self.wayback: tuple[WaybackService, ...] = as_services(
             wayback, WaybackService, WaybackService.from_url
         )
-        self.memento: tuple[MementoService, ...] = _as_services(
+        self.memento: tuple[MementoService, ...] = as_services(
             memento, MementoService, MementoService.from_url
         )
         for name, num in (
@@ -157,7 +134,7 @@ class Archiver:
             raise InvalidArgument(f"warc_prefix must be letters, digits and '-': {warc_prefix!r}")
         self.policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
         self.save_url = save_url.rstrip("/")
-        self.if_not_archived_within = _within(if_not_archived_within)
+        self.if_not_archived_within = within(if_not_archived_within)
         self.save_options = dict(save_options or {})
         self.save_timeout = float(save_timeout)
         self.timeout = float(timeout)
