@@ -161,9 +161,10 @@ class Archiver:
         if not self._own_time:
             return shared_pacer(host, kind, interval)
         key = (host.lower(), kind)
-        if key not in self._pacers:
-            self._pacers[key] = Pacer(interval, clock=self._clock, sleep=self._sleep)
-        return self._pacers[key]
+        with self._client_lock:
+            if key not in self._pacers:
+                self._pacers[key] = Pacer(interval, clock=self._clock, sleep=self._sleep)
+            return self._pacers[key]
 
     def _http(self) -> HttpClient:
         from ._http import HttpClient
@@ -351,15 +352,18 @@ class Archiver:
             max_bytes=self.max_capture_bytes,
             timeout=self.timeout,
         )
-        if self._warc is None:
-            self._warc = WarcFiles(
-                self._warc_dir, prefix=self._warc_prefix, max_size=self._warc_max_size
-            )
-        written = self._warc.write(exchanges)
+        with self._client_lock:
+            if self._warc is None:
+                self._warc = WarcFiles(
+                    self._warc_dir, prefix=self._warc_prefix, max_size=self._warc_max_size
+                )
+            files = self._warc
+        written = files.write(exchanges)
         last = exchanges[-1]
         return Snapshot(
             archive_url=written.path.resolve().as_uri(),
-            archived_at=exchanges[0].fetched_at.replace(microsecond=0),
+            # the final response's time: the one an index (pywb, CDX) lists for the page
+            archived_at=last.fetched_at.replace(microsecond=0),
             service="warc",
             original_url=url.strip(),
             status_code=last.status,
