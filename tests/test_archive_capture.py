@@ -219,3 +219,29 @@ def test_redirect_without_location_ends_the_chain(servers: Any, tmp_path: Path) 
 def test_capture_needs_a_warc_dir() -> None:
     with pytest.raises(InvalidArgument, match="warc_dir"):
         Archiver(keys=None).capture("http://example.com/")
+
+
+def test_threads_capturing_through_one_archiver(servers: Any, tmp_path: Path) -> None:
+    main, _ = servers
+    port = main.server_address[1]
+    snaps: list[Any] = []
+    lock = threading.Lock()
+    with _archiver(port, tmp_path, warc_max_size=20_000) as archiver:
+
+        def work() -> None:
+            for _ in range(5):
+                snap = archiver.capture(f"http://127.0.0.1:{port}/start")
+                with lock:
+                    snaps.append(snap)
+
+        threads = [threading.Thread(target=work) for _ in range(4)]
+        for th in threads:
+            th.start()
+        for th in threads:
+            th.join()
+    assert len(snaps) == 20 and all(s.digest == _b32(PAGE) for s in snaps)
+    files = sorted(tmp_path.iterdir())
+    assert files and all(f.name.endswith(".warc.gz") for f in files)
+    kinds = [r[0] for f in files for r in _read(f)]
+    assert kinds.count("response") == kinds.count("request") == 60  # 3 hops x 20 captures
+    assert {s.archive_url for s in snaps} == {f.resolve().as_uri() for f in files}
