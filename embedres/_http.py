@@ -9,7 +9,7 @@ Stable API (the resolver, the archiver and oEmbed hydration call it)::
         read_timeout=10.0,           # seconds per socket read
         deadline=30.0,               # total seconds for one request, lookup to last byte
         max_body=1 << 20,            # default body cap in bytes
-        proxies="env",               # "env" (as requests does), None, or {"https": URL, ...}
+        proxies=None,                # None (direct), "env" (as requests reads them), or a dict
         resolver=None,               # (host, port) -> [ip, ...]; None: the system resolver
     )
     resp = client.request(
@@ -40,8 +40,9 @@ Guarantees: the host is looked up once per request (through ``resolver``, within
 deadline); each address is checked by the policy and the socket connects to a checked address
 (never a second lookup), while SNI, certificate checks and ``Host`` use the name. No cookie
 jar, no ``.netrc``, no automatic redirects; TLS is always verified. Bodies are streamed and
-cut at the cap, compressed ones are never inflated beyond it. With a proxy, the target's
-addresses are still checked, but the proxy makes the connection (see docs/security.md).
+cut at the cap, compressed ones are never inflated beyond it. Proxies are opt-in: with one,
+the target's addresses are still checked, but the proxy makes the connection, so DNS
+rebinding is the proxy's business (see docs/security.md).
 One ``requests.Session`` per calling thread.
 """
 
@@ -225,7 +226,7 @@ class HttpClient:
         read_timeout: float = 10.0,
         deadline: float = 30.0,
         max_body: int = 1 << 20,
-        proxies: Literal["env"] | Mapping[str, str] | None = "env",
+        proxies: Literal["env"] | Mapping[str, str] | None = None,
         resolver: NameResolver | None = None,
     ) -> None:
         if policy is not None and not isinstance(policy, AddressPolicy):
@@ -316,8 +317,10 @@ class HttpClient:
         for address in found:
             why = self.policy.address_refusal(host, port, str(address))
             (refusals if why else allowed).append(why or str(address))
+        if not found:
+            raise FetchError(f"{host} has no address")
         if not allowed:
-            raise BlockedAddress(refusals[0] if refusals else f"{host} has no address")
+            raise BlockedAddress(refusals[0])
         return allowed
 
     def request(

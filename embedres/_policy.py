@@ -278,9 +278,14 @@ class AddressPolicy:
             return f"local host name {host}"
         if ip is not None:
             return self.address_refusal(host, port, str(ip))
-        if port not in self.allow_ports:
+        if port not in self.allow_ports and not self._port_decided_by_address:
             return f"port {port} is not allowed"
         return None
+
+    @property
+    def _port_decided_by_address(self) -> bool:
+        """Whether an unusual port on a name may still be allowed once its address is known."""
+        return self.allow_private or any(parse_ip_literal(h)[0] for h, _ in self._hosts)
 
     def address_refusal(self, host: str, port: int, address: str) -> str | None:
         """Check one address a host resolved to, just before connecting to it.

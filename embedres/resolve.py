@@ -102,7 +102,8 @@ class Resolver:
         per_host_concurrency: requests in flight to one host.
         per_host_interval: seconds between request starts to one host.
         ttls: cache lifetimes by status, merged over :data:`DEFAULT_TTLS`.
-        proxies: ``"env"`` (as requests does), None, or a mapping of scheme to proxy URL.
+        proxies: None (connect directly; environment proxies are ignored), ``"env"`` (read
+            ``HTTP(S)_PROXY``/``NO_PROXY`` as requests does), or a scheme -> proxy URL mapping.
         name_resolver: ``(host, port) -> [ip, ...]`` instead of the system resolver.
         limiter: a shared :class:`~embedres._ratelimit.RateLimiter` (replaces the per-host
             options).
@@ -130,7 +131,7 @@ class Resolver:
         per_host_concurrency: int = 8,
         per_host_interval: float = 0.0,
         ttls: Mapping[str, float] | None = None,
-        proxies: Literal["env"] | Mapping[str, str] | None = "env",
+        proxies: Literal["env"] | Mapping[str, str] | None = None,
         name_resolver: NameResolver | None = None,
         limiter: RateLimiter | None = None,
     ) -> None:
@@ -237,6 +238,8 @@ class Resolver:
         return res
 
     def _step(self, walk: _hops.Walk) -> float | None:
+        """One hop; the caller holds a limiter slot for the walk's current host."""
+        host = walk.host  # the step moves walk.current: release the slot that was taken
         try:
             return _hops.step(walk, self.http, self.limiter, self.settings)
         except Exception as exc:  # never let one link's surprise end a batch
@@ -250,7 +253,7 @@ class Resolver:
             )
             return None
         finally:
-            self.limiter.release(walk.host)
+            self.limiter.release(host)
 
     def resolve(self, url: str) -> Resolution:
         """Follow one link to its end.
