@@ -267,6 +267,8 @@ class AddressPolicy:
             return "malformed host"
         if not host.isascii():
             return "host is not ASCII (IDNA-encode it first)"
+        if len(host) > 253 or any(len(label) > 63 for label in host.split(".")):
+            return "host name too long"
         port = port if port is not None else _SCHEMES[scheme]
         listed = self.host_allowed(host, port)
         ip, canonical = parse_ip_literal(host)

@@ -23,6 +23,7 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
@@ -57,6 +58,10 @@ _BARE_HOST = re.compile(
     r"(?:[a-z0-9][a-z0-9-]{0,62}\.){1,10}[a-z]{2,63}(?::\d{1,5})?(?:[/?#]|$)", re.IGNORECASE
 )
 Progress = Callable[[int, int], None]
+
+
+def _bad(url: str, why: str) -> Resolution:
+    return Resolution(url=url, status="error", error=why, resolved_at=datetime.now(timezone.utc))
 
 
 def default_cache_path() -> Path:
@@ -211,15 +216,15 @@ class Resolver:
             raise InvalidArgument(f"URLs must be strings, not {type(url).__name__}")
         text = url.strip()
         if not text:
-            return Resolution(url=url, status="error", error="empty URL")
+            return _bad(url, "empty URL")
         if len(text) > _MAX_URL:
-            return Resolution(url=url, status="error", error=f"URL longer than {_MAX_URL}")
+            return _bad(url, f"URL longer than {_MAX_URL} characters")
         if "://" not in text[:12] and _BARE_HOST.match(text):
             text = "https://" + text  # a link written without its scheme, e.g. t.co/abc
         try:
             key = self._key(text)
         except ValueError as exc:
-            return Resolution(url=url, status="error", error=f"malformed URL ({exc})")
+            return _bad(url, f"malformed URL ({exc})")
         walk = _hops.Walk(url=url, current=text, key=key)
         if self.cache is not None:
             cached = from_json(self.cache.get(CACHE_NAMESPACE, key))
