@@ -1,21 +1,131 @@
-"""``embedres resolve``: STUB, replaced by the issue that builds it."""
+"""``embedres resolve URL... | -``: follow links to where they lead, as JSON lines.
+
+One JSON object (a :class:`~embedres.model.Resolution`) per input URL, in input order, on
+stdout; a progress bar on stderr when many links are resolved from a terminal. Exit status 0
+when every link is ``ok``, 1 when some are not, 2 on usage errors.
+"""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["register"]
+from .._jsonable import jsonable
+from ..errors import InvalidArgument
+from ._io import read_input
+
+__all__ = ["register", "run"]
+
+_PROGRESS_FROM = 20  # links; fewer finish before a bar would be worth drawing
 
 
 def register(sub: Any) -> None:
     """Add the ``resolve`` subcommand."""
-    p: argparse.ArgumentParser = sub.add_parser("resolve", help="(not yet available)")
+    p: argparse.ArgumentParser = sub.add_parser(
+        "resolve",
+        help="follow short links to their final URL (JSON lines)",
+        description="Resolve URLs hop by hop under the address policy; print JSON lines.",
+    )
+    p.add_argument(
+        "urls",
+        metavar="URL",
+        nargs="+",
+        help="URLs to resolve, or - to read one per line from stdin",
+    )
+    p.add_argument("--offline", action="store_true", help="answer only from the cache")
+    cache = p.add_mutually_exclusive_group()
+    cache.add_argument("--cache", metavar="PATH", help="SQLite cache file (default: per user)")
+    cache.add_argument("--no-cache", action="store_true", help="do not read or write a cache")
+    p.add_argument(
+        "--concurrency",
+        type=int,
+        default=10,
+        metavar="N",
+        help="links resolved at once (default 10)",
+    )
+    p.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="also contact private and loopback addresses (trusted input only)",
+    )
+    p.add_argument(
+        "--allow-host",
+        action="append",
+        default=[],
+        metavar="HOST[:PORT]",
+        help="allow this host whatever its address (repeatable)",
+    )
+    p.add_argument("--user-agent", metavar="UA", help="User-Agent header to send")
+    p.add_argument(
+        "--timeout",
+        type=float,
+        default=30.0,
+        metavar="S",
+        help="total seconds per link (default 30)",
+    )
+    bar = p.add_mutually_exclusive_group()
+    bar.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="always draw a progress bar on stderr",
+    )
+    bar.add_argument("--no-progress", dest="progress", action="store_false", help="never draw one")
     p.set_defaults(func=run)
 
 
+def _urls(args: argparse.Namespace) -> list[str]:
+    urls: list[str] = []
+    for item in args.urls:
+        if item == "-":
+            urls.extend(line.strip() for line in read_input("-").splitlines() if line.strip())
+        else:
+            urls.append(item)
+    return urls
+
+
+def _progress_bar(total: int, wanted: bool | None) -> tuple[Callable[[int, int], None], Any]:
+    if wanted is False or (wanted is None and (total < _PROGRESS_FROM or not sys.stderr.isatty())):
+        return (lambda done, total: None), None
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="link", file=sys.stderr, dynamic_ncols=True)
+
+    def update(done: int, total: int) -> None:
+        bar.update(done - bar.n)
+
+    return update, bar
+
+
 def run(args: argparse.Namespace) -> int:
-    """Not yet available."""
-    print("embedres: 'resolve' is not available yet", file=sys.stderr)
-    return 2
+    """Resolve and print one JSON line per URL."""
+    from ..resolve import Resolver
+
+    if args.concurrency < 1:
+        raise InvalidArgument("--concurrency must be at least 1")
+    urls = _urls(args)
+    cache: Any = None if args.no_cache else (args.cache or "default")
+    resolver = Resolver(
+        cache=cache,
+        offline=args.offline,
+        allow_private=args.allow_private,
+        allow_hosts=tuple(args.allow_host),
+        user_agent=args.user_agent,
+        timeout=args.timeout,
+    )
+    update, bar = _progress_bar(len(set(urls)), args.progress)
+    try:
+        results = resolver.resolve_many(urls, concurrency=args.concurrency, progress=update)
+    finally:
+        if bar is not None:
+            bar.close()
+        resolver.close()
+    out = sys.stdout
+    for res in results:
+        out.write(json.dumps(jsonable(res), ensure_ascii=False) + "\n")
+    out.flush()
+    return 0 if all(r.status == "ok" for r in results) else 1
