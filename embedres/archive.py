@@ -26,13 +26,16 @@ from . import _lookup, _spn
 from ._archnet import Pacer, Reply, Transport, shared_pacer
 from ._policy import AddressPolicy
 from ._services import INTERNET_ARCHIVE, MementoService, WaybackService, as_services, within
-from ._warc import DEFAULT_MAX_SIZE, WarcFiles
 from ._wayback import parse_timestamp
 from .errors import ArchiveError, InvalidArgument, SaveTimeout
 from .model import Snapshot
 
-if TYPE_CHECKING:  # the HTTP layer (and requests) is imported on first use only
+if TYPE_CHECKING:  # the HTTP layer (requests) and warcio are imported on first use only
     from ._http import HttpClient
+    from ._warc import WarcFiles
+
+# 1 GB, the customary WARC file size (Heritrix's and wget's defaults are close to it).
+DEFAULT_WARC_SIZE = 1_000_000_000
 
 __all__ = ["INTERNET_ARCHIVE", "Archiver", "MementoService", "WaybackService"]
 
@@ -91,7 +94,7 @@ class Archiver:
         save_timeout: float = 300.0,
         warc_dir: str | os.PathLike[str] | None = None,
         warc_prefix: str = "embedres",
-        warc_max_size: int = DEFAULT_MAX_SIZE,
+        warc_max_size: int = DEFAULT_WARC_SIZE,
         max_capture_bytes: int = 100 * 2**20,
         max_redirects: int = 10,
         timeout: float = 30.0,
@@ -352,6 +355,8 @@ class Archiver:
             max_bytes=self.max_capture_bytes,
             timeout=self.timeout,
         )
+        from ._warc import WarcFiles
+
         with self._client_lock:
             if self._warc is None:
                 self._warc = WarcFiles(
