@@ -70,7 +70,7 @@ HASHTAG_SPECIAL = (
 )
 # Digits twitter-text adds to \p{Nd} (newer scripts); Python's \d already covers most.
 _EXTRA_NUMERALS = (
-    "\u0de6-\u0def\ua9f0-\ua9f9\U000110f0-\U000110f9\U00011136-\U0001113f"
+    "\U000110f0-\U000110f9\U00011136-\U0001113f"
     "\U000111d0-\U000111d9\U000112f0-\U000112f9\U000114d0-\U000114d9\U00011650-\U00011659"
     "\U000116c0-\U000116c9\U000118e0-\U000118e9\U00016a60-\U00016a69\U00016b50-\U00016b59"
 )
@@ -122,7 +122,11 @@ SCHEME = re.compile(r"[hH][tT][tT][pP][sS]?://")
 ASCII_LABEL = re.compile(f"[a-zA-Z0-9\\-_{LATIN_ACCENTS}]+")
 
 # Mentions: the name is read greedily up to 20 characters, an optional list slug after it.
-MENTION = re.compile(r"[@\uff20]([A-Za-z0-9_]{1,20})(/[A-Za-z][A-Za-z0-9_\-]{0,24})?")
+# The lookbehinds only pre-filter; entities.py applies the exact preceding rule.
+MENTION = re.compile(
+    r"[@\uff20](?:(?<![A-Za-z0-9_!#$%&*@\uff20][@\uff20])|(?<=[rR][tT][@\uff20]))"
+    r"([A-Za-z0-9_]{1,20})(/[A-Za-z][A-Za-z0-9_\-]{0,24})?"
+)
 MENTION_BAD_PRECEDING = frozenset(ASCII_ALNUM + "_!#$%&*@\uff20")
 RT_BAD_PRECEDING = frozenset(ASCII_ALNUM + "_+~.-")
 LATIN_ACCENT_CHAR = re.compile(f"[{LATIN_ACCENTS}]")
@@ -157,31 +161,15 @@ def tld_lists() -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
-def _trie(words: list[str]) -> str:
-    """A regex matching any of ``words``, longest alternative first (no backtracking blow-up)."""
-    tree: dict[str, dict] = {}  # type: ignore[type-arg]
-    for w in words:
-        node = tree
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def emit(node: dict) -> str:  # type: ignore[type-arg]
-        alts = [re.escape(ch) + emit(sub) for ch, sub in sorted(node.items()) if ch]
-        end = "" in node
-        if not alts:
-            return ""
-        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
-        if end:
-            body = "(?:" + body + ")?"
-        return body
-
-    return emit(tree)
+RUN_FORWARD = re.compile(f"{RUN_CHAR}*")
+ALNUM_RUN = re.compile(r"[0-9A-Za-z]+")
+PUNYCODE = re.compile(r"[xX][nN]--[0-9A-Za-z]+")
+TLD_BAD_AFTER = ASCII_ALNUM + "@+-"
 
 
 @dataclass(frozen=True, slots=True)
 class Compiled:
-    """Patterns that need the bundled data files (built once, on first use)."""
+    """Patterns and tables that need the bundled data files (built once, on first use)."""
 
     hashtag: re.Pattern[str]
     """``#`` or ``＃``, then a run of hashtag characters holding at least one letter."""
@@ -189,34 +177,62 @@ class Compiled:
     """One hashtag character (letter, mark, digit or special)."""
     hashtag_letter: re.Pattern[str]
     """One hashtag letter or mark."""
-    tld: re.Pattern[str]
-    """A TLD (or punycode ``xn--`` label) at the match position, not followed by ``[0-9a-z@+-]``."""
-    run: re.Pattern[str]
-    """A maximal run of host characters holding at least one ``.TLD``."""
+    ascii_tlds: frozenset[str]
+    """Lower-case ASCII TLDs."""
+    other_tlds: dict[str, tuple[str, ...]]
+    """Other TLDs (not plain ASCII) by first character, in list order: longer names first."""
+    dot_hint: re.Pattern[str]
+    """A dot that may begin a TLD: two ASCII letters/digits, or another TLD's first letter."""
+    hashtag_at: re.Pattern[str]
+    """:attr:`hashtag` without its preceding-character filter (for fused split points)."""
 
 
-def _letters_marks() -> str:
-    parts = []
+def _letters_marks(extra_bmp: str, extra_astral: str) -> str:
+    """A class of letters and marks plus extras, split so non-members are rejected fast.
+
+    ``re`` turns a class of BMP characters into a bitmap but checks astral ranges one by
+    one; the astral half is only tried behind a one-range guard.
+    """
+    bmp: list[str] = []
+    astral: list[str] = []
     for line in _read_data("letters_marks.txt"):
         lo, _, hi = line.partition("-")
-        parts.append(chr(int(lo, 16)) + ("-" + chr(int(hi, 16)) if hi else ""))
-    return "".join(_cls(p) if len(p) == 1 else _cls(p[0]) + "-" + _cls(p[2]) for p in parts)
+        a, b = int(lo, 16), int(hi or lo, 16)
+        item = _cls(chr(a)) if a == b else f"{_cls(chr(a))}-{_cls(chr(b))}"
+        (bmp if b < 0x10000 else astral).append(item)
+    return (
+        f"(?:[{''.join(bmp)}{extra_bmp}]"
+        f"|(?=[\U00010000-\U0010ffff])[{''.join(astral)}{extra_astral}])"
+    )
 
 
 @functools.cache
 def compiled() -> Compiled:
-    """Build (once) the patterns that depend on the bundled data files."""
-    letters = _letters_marks()
-    hl = f"[{letters}]"
-    hln = f"[{letters}\\d{_EXTRA_NUMERALS}{_cls(HASHTAG_SPECIAL)}]"
+    """Build (once) the patterns and tables that depend on the bundled data files."""
+    # twitter-text also counts a few private-use code points as letters.
+    hl = _letters_marks("\uf870-\uf87f\uf882\uf884-\uf89f\uf8b8\uf8c1-\uf8d6", "")
+    bmp_extra = f"\\d{_cls(HASHTAG_SPECIAL)}\u0de6-\u0def\ua9f0-\ua9f9"
+    hln = _letters_marks(
+        bmp_extra + "\uf870-\uf87f\uf882\uf884-\uf89f\uf8b8\uf8c1-\uf8d6", _EXTRA_NUMERALS
+    )
     lists = tld_lists()
-    ordered = [*lists["generic"], *lists["country"]]
-    tld = f"(?i:{_trie(ordered)}(?![0-9A-Za-z@+\\-])|xn--[0-9a-z]+)"
-    run = f"(?<!{RUN_CHAR}){RUN_CHAR}*?(?=\\.{tld}){RUN_CHAR}*"
+    other: dict[str, list[str]] = {}
+    for name in (*lists["generic"], *lists["country"]):
+        if not (name.isascii() and name.isalnum()):
+            other.setdefault(name[0], []).append(name)
+    firsts = "".join(sorted({c for k in other for c in (k, k.upper()) if not c.isascii()}))
+    body = f"(?![\ufe0f\u20e3])(?={hln}*?{hl})((?:{hln})+)"
     return Compiled(
-        hashtag=re.compile(f"[#\uff03](?![\ufe0f\u20e3])(?={hln}*?{hl})({hln}+)"),
+        # The lookbehind pre-filters; entities.py checks the exact preceding rule.
+        hashtag=re.compile(
+            f"[#\uff03](?:(?<=[\ufe0e\ufe0f][#\uff03])|(?<!&[#\uff03])(?<!{hln}[#\uff03])){body}"
+        ),
+        hashtag_at=re.compile(f"[#\uff03]{body}"),
+        dot_hint=re.compile(f"\\.(?:[A-Za-z][0-9A-Za-z]|[{_cls(firsts)}])"),
         hashtag_char=re.compile(hln),
         hashtag_letter=re.compile(hl),
-        tld=re.compile(tld),
-        run=re.compile(run),
+        ascii_tlds=frozenset(
+            n for n in (*lists["generic"], *lists["country"]) if n.isascii() and n.isalnum()
+        ),
+        other_tlds={k: tuple(v) for k, v in other.items()},
     )

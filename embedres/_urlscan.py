@@ -40,12 +40,42 @@ class UrlHit:
     """True when the text right after the URL was glued to it (a split point)."""
 
 
+def tld_end(text: str, pos: int, limit: int, pats: P.Compiled) -> int:
+    """End of the TLD starting at ``pos`` (not followed by ``[0-9A-Za-z@+-]``), or -1.
+
+    ``limit`` acts as the end of the text, as twitter-text's scan inside a host does.
+    """
+    if pos >= limit:
+        return -1
+    m = P.ALNUM_RUN.match(text, pos, limit)
+    if m:
+        e = m.end()
+        if m.group().lower() in pats.ascii_tlds and (e == limit or text[e] not in "@+-"):
+            return e
+    for name in pats.other_tlds.get(text[pos].lower(), ()):
+        e = pos + len(name)
+        if (
+            e <= limit
+            and text[pos:e].lower() == name
+            and (e == limit or text[e] not in P.TLD_BAD_AFTER)
+        ):
+            return e
+    puny = P.PUNYCODE.match(text, pos, limit) if m else None
+    return puny.end() if puny else -1
+
+
+def _run_length(text: str, pos: int) -> int:
+    """Number of host-run characters from ``pos`` on."""
+    m = P.RUN_FORWARD.match(text, pos)
+    return m.end() - pos if m else 0
+
+
 class _Run:
     """Dot positions of one run and, per label, the furthest reachable TLD end."""
 
-    __slots__ = ("best", "dots", "end", "start", "tld_end")
+    __slots__ = ("best", "dots", "end", "start", "tld_end", "useful")
 
-    def __init__(self, text: str, start: int, end: int, tld: re.Pattern[str]) -> None:
+    def __init__(self, text: str, start: int, end: int, pats: P.Compiled) -> None:
         self.start, self.end = start, end
         dots = []
         pos = text.find(".", start, end)
@@ -53,25 +83,38 @@ class _Run:
             dots.append(pos)
             pos = text.find(".", pos + 1, end)
         self.dots = dots
-        m = len(dots)
-        self.tld_end: list[int] = [-1] * m
-        for j, d in enumerate(dots):
-            hit = tld.match(text, d + 1, min(len(text), end + 1))
-            if hit and hit.end() <= end:
-                self.tld_end[j] = hit.end()
+        m, n = len(dots), len(text)
+        ends = [-1] * m
+        hinted = [h.start() for h in pats.dot_hint.finditer(text, start, end)]
+        j = 0
+        for d in hinted:
+            j = bisect.bisect_left(dots, d, j)
+            ends[j] = tld_end(text, d + 1, n, pats)
+        self.tld_end = ends
+        if not any(e >= 0 for e in ends):
+            self.best, self.useful = [-1] * (m + 1), []
+            return
         # best[j]: the label index i whose following TLD ends the longest host that starts
         # with the whole label j (labels j..i-1 may hold "_", label i may not).
-        best: list[int] = [-1] * (m + 1)
+        # useful: labels in which some start offset can begin a host.
+        best = [-1] * (m + 1)
+        useful: list[int] = []
+        nxt = -1
         for j in range(m - 1, -1, -1):
-            a = start if j == 0 else dots[j - 1] + 1
+            a = dots[j - 1] + 1 if j else start
             b = dots[j]
-            if a >= b or text[a] in "-_" or text[b - 1] in "-_":
-                continue
-            if j + 1 < m and best[j + 1] >= 0:
-                best[j] = best[j + 1]
-            elif self.tld_end[j] >= 0 and text.find("_", a, b) == -1:
-                best[j] = j
-        self.best = best
+            cur = -1
+            if a < b and text[b - 1] not in "-_":
+                if nxt >= 0 or ends[j] >= 0:
+                    useful.append(j)
+                if text[a] not in "-_":
+                    if nxt >= 0:
+                        cur = nxt
+                    elif ends[j] >= 0 and text.find("_", a, b) == -1:
+                        cur = j
+            best[j] = nxt = cur
+        useful.reverse()
+        self.best, self.useful = best, useful
 
     def seg_start(self, j: int) -> int:
         return self.start if j == 0 else self.dots[j - 1] + 1
@@ -136,7 +179,7 @@ def _ascii_suffix(text: str, a: int, b: int) -> int:
 
 
 def _ascii_hosts(
-    text: str, start: int, end: int, run: _Run, tld: re.Pattern[str]
+    text: str, start: int, end: int, run: _Run, pats: P.Compiled
 ) -> list[tuple[int, int]]:
     """twitter-text's ASCII-host scan of ``text[start:end]`` (a host matched without scheme).
 
@@ -156,9 +199,9 @@ def _ascii_hosts(
             continue
         found, i = -1, j
         while True:
-            hit = tld.match(text, dots[i] + 1, end)
-            if hit:
-                found = hit.end()
+            hit = tld_end(text, dots[i] + 1, end, pats)
+            if hit >= 0:
+                found = hit
             if i + 1 >= hi or not P.ASCII_LABEL.fullmatch(text, dots[i] + 1, dots[i + 1]):
                 break
             i += 1
@@ -185,11 +228,23 @@ class _Scanner:
         self.forced = -1
 
     def run(self) -> list[UrlHit]:
+        """Visit each run of host characters around a dot that may start a TLD."""
         text = self.text
-        for m in self.pats.run.finditer(text):
-            if m.end() <= self.min_u and not m.start() <= self.forced < m.end():
+        n = len(text)
+        rev = ""
+        done = 0
+        for m in self.pats.dot_hint.finditer(text):
+            dot = m.start()
+            if dot < done:
                 continue
-            self._scan_run(_Run(text, m.start(), m.end(), self.pats.tld))
+            if not rev:
+                rev = text[::-1]
+            start = dot - _run_length(rev, n - dot)
+            end = dot + _run_length(text, dot)
+            done = end
+            if end <= self.min_u and not start <= self.forced < end:
+                continue
+            self._scan_run(_Run(text, start, end, self.pats))
         return self.hits
 
     def _scan_run(self, run: _Run) -> None:
@@ -205,8 +260,11 @@ class _Scanner:
                 if end >= 0:
                     self._matched(run, up, rs, end, scheme=True)
             break
-        j = bisect.bisect_left(run.dots, max(self.min_u, rs))
-        while j < len(run.dots):
+        useful = run.useful
+        k = bisect.bisect_left(useful, bisect.bisect_left(run.dots, max(self.min_u, rs)))
+        while k < len(useful):
+            j = useful[k]
+            k += 1
             b = run.dots[j]
             lo = max(run.seg_start(j), self.min_u)
             if lo <= self.forced < b:
@@ -214,7 +272,6 @@ class _Scanner:
             else:
                 cm = P.CANDIDATE.search(text, lo, b) if lo < b else None
                 if cm is None:
-                    j += 1
                     continue
                 u = cm.start()
             end = run.host_end(text, u, j)
@@ -225,10 +282,9 @@ class _Scanner:
                     u = under + 1
                     end = run.host_end(text, u, j)
             if end < 0:
-                j += 1
                 continue
             self._matched(run, u, u, end, scheme=False)
-            j = max(j + 1, bisect.bisect_left(run.dots, self.min_u))
+            k = bisect.bisect_left(useful, bisect.bisect_left(run.dots, self.min_u), k)
 
     def _matched(self, run: _Run, u: int, hs: int, he: int, *, scheme: bool) -> None:
         """Apply twitter-text's post-match rules to a regex-level match at ``u``."""
@@ -266,7 +322,7 @@ class _Scanner:
         text = self.text
         url_len = end - u + len("https://")
         added = False
-        for s, e in _ascii_hosts(text, u, he, run, self.pats.tld):
+        for s, e in _ascii_hosts(text, u, he, run, self.pats):
             if _idna_ok(text[s:e], url_len):
                 self.hits.append(UrlHit(s, e))
                 added = True

@@ -48,17 +48,21 @@ def _hashtags(text: str, fused_at: set[int]) -> list[Entity]:
     if "#" not in text and "\uff03" not in text:
         return []
     pats = P.compiled()
+    matches = list(pats.hashtag.finditer(text))
+    # A hashtag glued right after a split link (https://t.co/CODE#tag) is allowed too.
+    extra = [pats.hashtag_at.match(text, f) for f in sorted(fused_at)]
+    if any(extra):
+        seen = {m.start() for m in matches}
+        matches += [m for m in extra if m is not None and m.start() not in seen]
+        matches.sort(key=lambda m: m.start())
     out: list[Entity] = []
     last_end = 0
-    for m in pats.hashtag.finditer(text):
-        start, end = m.start(), m.end()
-        p = start - 1
-        if p >= 0 and start not in fused_at:
-            c = text[p]
-            if p < last_end or (
-                c not in "\ufe0e\ufe0f" and (c == "&" or pats.hashtag_char.match(c))
-            ):
-                continue
+    for m in matches:
+        start, end = m.start(1) - 1, m.end()
+        # twitter-text's regex consumes the character before "#": it cannot be the last
+        # character of the previous match (only a variation selector gets this far).
+        if 0 < start <= last_end:
+            continue
         last_end = end
         name = m.group(1)
         cut = _fused_scheme_cut(name, text, end)
