@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import TypeVar
 
@@ -23,7 +22,24 @@ _E = TypeVar("_E", Entity, Link)
 def _to_source(doc: Document, items: list[_E]) -> list[_E]:
     if not doc.is_html:
         return items
-    return [replace(item, span=doc.source_span(*item.span)) for item in items]
+    out: list[_E] = []
+    for item in items:
+        span = doc.source_span(*item.span)
+        if isinstance(item, Link):
+            out.append(
+                Link(
+                    item.url,
+                    span,
+                    item.kind,
+                    item.host,
+                    item.platform,
+                    item.post_id,
+                    item.canonical_url,
+                )
+            )
+        else:
+            out.append(Entity(item.text, span))
+    return out
 
 
 def _inside(items: list[_E], span: tuple[int, int] | None) -> list[_E]:

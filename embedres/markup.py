@@ -49,12 +49,20 @@ _RECORD = {"blockquote", "iframe", "script", "object", "embed"}
 _CODE = {"pre", "code", "kbd", "samp"}
 _DIV_PLUGIN = re.compile(r"\b(?:fb-post|fb-video|fb-comment-embed|reddit-embed|reddit-card)\b")
 
+# A whole tag in one match; possessive quantifiers (Python 3.11+) rule out backtracking.
+_FAST_TAG = re.compile(
+    r"<(/?)([A-Za-z][A-Za-z0-9:_-]{0,63})((?:[^>\"'<]++|\"[^\"]*+\"|'[^']*+')*+)>"
+)
+_ATTR_ALL = re.compile(r"([^\s\"'>/=]{1,256})(?:\s*=\s*(?:\"([^\"]*)\"|'([^']*)'|([^\s>]*)))?")
 _TAG_OPEN = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9:_-]{0,63})")
 _ATTR = re.compile(r"[\s/]*([^\s\"'>/=][^\s\"'>/=]{0,255})?(\s*=\s*)?")
 _UNQUOTED = re.compile(r"[^\s>]{0,4096}")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _WS_RUN = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*|[ \t\r\f]{2,}")
 _FENCE = re.compile(r"(?m)^[ \t]{0,3}```")
+_MAYBE_ATTRS = _RECORD | {"div", "amp-twitter", "amp-instagram", "amp-facebook"}
+_MAYBE_ATTRS |= {"amp-youtube", "amp-reddit"}
+_NEEDS_WORK = re.compile(r"[&\n\t\r\f]|  ")
 _END_CACHE: dict[str, re.Pattern[str]] = {}
 _SNIFF = re.compile(
     r"<(?:!doctype|html|head|body|p|div|span|blockquote|iframe|script|a|br|article|section|"
@@ -194,6 +202,24 @@ class _Builder:
 
     def text(self, i: int, j: int) -> None:
         src, pos = self.src, i
+        chunk = src[i:j]
+        if not _NEEDS_WORK.search(chunk):  # the common case: one plain run
+            d = self.doc
+            d._vis.append(self.length)
+            d._raw.append(i)
+            d._raw_end.append(j)
+            d._linear.append(True)
+            self.parts.append(chunk)
+            self.length += j - i
+            self.last = chunk[-1]
+            return
+        if chunk.isspace():
+            if self.last not in " \n":
+                self.emit(" ", i, j, False)
+            return
+        if "&" not in chunk:
+            self._spaces(i, j)
+            return
         for m in _ENTITY.finditer(src, i, j):
             decoded = unescape(m.group(0))
             if decoded == m.group(0):
@@ -244,6 +270,20 @@ def _scan_tag(src: str, j: int) -> tuple[bool, str, dict[str, str], int, bool] |
         if key is not None and len(attrs) < 256:
             attrs.setdefault(key.lower(), unescape(value) if "&" in value else value)
     return is_end, name, attrs, n, False
+
+
+def _attrs(name: str, rest: str, blocks: int) -> dict[str, str]:
+    """Attributes of a tag, read only when a recogniser may need them."""
+    wanted = name in _RECORD or name.startswith("amp-") or (name == "p" and blocks > 0)
+    if not wanted and not (name == "div" and ("fb-" in rest or "reddit" in rest)):
+        return {}
+    attrs: dict[str, str] = {}
+    for m in _ATTR_ALL.finditer(rest):
+        if len(attrs) >= 256:
+            break
+        value = m.group(2) if m.group(2) is not None else m.group(3) or m.group(4) or ""
+        attrs.setdefault(m.group(1).lower(), unescape(value) if "&" in value else value)
+    return attrs
 
 
 def _raw_end(src: str, name: str, pos: int) -> tuple[int, int]:
@@ -297,7 +337,14 @@ def parse_html(html: str) -> Document:
             k = html.find(">", j + 2)
             i = n if k < 0 else k + 1
             continue
-        tag = _scan_tag(html, j)
+        fast = _FAST_TAG.match(html, j)
+        tag: tuple[bool, str, dict[str, str], int, bool] | None
+        if fast is not None:
+            name, rest = fast.group(2).lower(), fast.group(3)
+            attrs = _attrs(name, rest, blocks) if name in _MAYBE_ATTRS or blocks else {}
+            tag = (bool(fast.group(1)), name, attrs, fast.end(), rest[-1:] == "/")
+        else:
+            tag = _scan_tag(html, j)
         if tag is None:
             if not hidden:
                 b.emit("<", j, j + 1, True)

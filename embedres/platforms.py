@@ -58,6 +58,8 @@ def _quote_post(doc: Document, index: int, platform: str, uri: str | None) -> Fo
     ref = parse_post_url(uri) if uri else None
     permalink = None
     for a in reversed(tag.find_all("a", href=True)):
+        if a.find_parent("blockquote") is not tag:
+            continue  # a quoted embed inside this one
         r = parse_post_url(a["href"])
         if r is not None and r.platform == platform:
             permalink, ref = a, ref or r
