@@ -55,7 +55,7 @@ class Server:
 
     def _serve(self) -> None:
         assert self._sock is not None
-        self._sock.settimeout(0.2)
+        self._sock.settimeout(0.05)
         while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()

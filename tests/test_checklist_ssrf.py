@@ -322,7 +322,9 @@ def test_row_12_no_fallback_to_a_forbidden_second_address(attempts: list[Any]) -
     with serve({"/": ok()}, host="127.0.0.3") as forbidden:
         port = forbidden.port  # 127.0.0.2 has nothing listening on this port
         for order in (["127.0.0.2", "127.0.0.3"], ["127.0.0.3", "127.0.0.2"]):
-            r = make_resolver(dns=fake_dns({"two.example": order}), allow_hosts=("127.0.0.2",))
+            r = make_resolver(
+                dns=fake_dns({"two.example": order}), allow_hosts=("127.0.0.2",), max_retries=0
+            )
             res = r.resolve(f"http://two.example:{port}/")
             assert res.status in ("error", "blocked"), (order, res)
         assert forbidden.connections == 0
@@ -412,10 +414,23 @@ def test_row_15_redirect_to_other_schemes(target: Server) -> None:
 
 
 def test_row_17_environment_proxies_ignored(
-    target: Server, monkeypatch: pytest.MonkeyPatch
+    attempts: list[Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """Row 17: HTTP(S)_PROXY/ALL_PROXY in the environment are not used (R5)."""
-    with serve({"/": ok()}) as proxy, serve({"/": ok()}) as site:
+    """Row 17: HTTP(S)_PROXY/ALL_PROXY in the environment are not used (R5).
+
+    The proxy is a documentation address (TEST-NET-2): any attempt to use it is stopped by the
+    recorder and the conftest guard before a packet leaves, and shows up in ``attempts``.
+    """
+    proxy = "http://198.51.100.7:3128"
+    looked_up: list[Any] = []
+    guarded_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        looked_up.append(host)
+        return guarded_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    with serve({"/": ok()}) as site:
         for var in (
             "HTTP_PROXY",
             "HTTPS_PROXY",
@@ -424,13 +439,19 @@ def test_row_17_environment_proxies_ignored(
             "https_proxy",
             "all_proxy",
         ):
-            monkeypatch.setenv(var, proxy.url("/"))
+            monkeypatch.setenv(var, proxy)
         monkeypatch.delenv("NO_PROXY", raising=False)
         monkeypatch.delenv("no_proxy", raising=False)
-        r = make_resolver(allow_hosts=(f"127.0.0.1:{site.port}",))
-        res = r.resolve(site.url("/"))
-        assert proxy.connections == 0, "the environment proxy was used"
-        assert res.status == "ok" and site.connections == 1
+        r = make_resolver(
+            dns=fake_dns({"site.example": ["127.0.0.1"]}),
+            allow_hosts=(f"site.example:{site.port}",),
+            max_retries=0,
+        )
+        res = r.resolve(f"http://site.example:{site.port}/")
+        assert "198.51.100.7" not in looked_up, "the environment proxy was looked up"
+        assert all(a[0] != "198.51.100.7" for a in attempts), "the environment proxy was used"
+        assert res.status == "ok", res
+        assert site.connections == 1
 
 
 def test_row_18_no_credentials_or_cookies_to_another_origin(
