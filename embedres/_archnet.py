@@ -15,9 +15,13 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from ._ratelimit import RateLimiter
 
 __all__ = [
+    "LimiterPacer",
     "Pacer",
     "Reply",
     "Transport",
@@ -161,6 +165,51 @@ class Pacer:
         """Seconds until the next free slot (0 when a request may go now)."""
         with self._lock:
             return max(0.0, self._next - self._clock())
+
+
+class LimiterPacer(Pacer):
+    """A :class:`Pacer` backed by a shared :class:`embedres._ratelimit.RateLimiter`.
+
+    Spacing then comes from the limiter's limits for ``key`` (so a Resolver and an Archiver
+    can share one limiter); holds after a 429 are passed on with ``defer``.
+    """
+
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        key: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(0.0, clock=clock, sleep=sleep)
+        self._limiter = limiter
+        self._key = key
+        self._held = 0.0
+
+    def wait(self, *, deadline: float | None = None) -> bool:
+        """Block until the limiter grants ``key`` a slot (see :meth:`Pacer.wait`)."""
+        while True:
+            again = self._limiter.try_acquire(self._key)
+            if again is None:
+                # Only the spacing matters here: the slot is given back at once.
+                self._limiter.release(self._key)
+                return True
+            if deadline is not None and again > deadline:
+                return False
+            self._sleep(max(again - self._clock(), 0.001))
+
+    def hold(self, seconds: float) -> None:
+        """Ask the limiter to start nothing for ``key`` for ``seconds``."""
+        until = self._clock() + seconds
+        with self._lock:
+            self._held = max(self._held, until)
+        self._limiter.defer(self._key, until)
+
+    def delay(self) -> float:
+        """Seconds left of the longest hold this pacer asked for."""
+        with self._lock:
+            return max(0.0, self._held - self._clock())
 
 
 _SHARED: dict[tuple[str, str], Pacer] = {}

@@ -23,7 +23,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from . import _lookup, _spn
-from ._archnet import Pacer, Reply, Transport, shared_pacer
+from ._archnet import LimiterPacer, Pacer, Reply, Transport, shared_pacer
 from ._policy import AddressPolicy
 from ._services import INTERNET_ARCHIVE, MementoService, WaybackService, as_services, within
 from ._wayback import parse_timestamp
@@ -32,6 +32,7 @@ from .model import Snapshot
 
 if TYPE_CHECKING:  # the HTTP layer (requests) and warcio are imported on first use only
     from ._http import HttpClient
+    from ._ratelimit import RateLimiter
     from ._warc import WarcFiles
 
 # 1 GB, the customary WARC file size (Heritrix's and wget's defaults are close to it).
@@ -75,6 +76,9 @@ class Archiver:
             a URL that the strict default policy refuses.
         transport: the request function (tests pass a fake); by default embedres's HTTP layer.
         name_resolver: ``(host, port) -> addresses`` used to check URLs before saving them.
+        rate_limiter: a :class:`~embedres._ratelimit.RateLimiter` to share with a Resolver
+            or other processes; its limits for keys ``HOST:read``, ``HOST:save`` and
+            ``HOST:status`` (e.g. ``web.archive.org:read``) then replace the built-in intervals.
         clock, sleep: time functions; passing either gives this Archiver its own pacers
             instead of the process-wide ones (tests).
 
@@ -104,6 +108,7 @@ class Archiver:
         allow_hosts: Sequence[str] = (),
         transport: Transport | None = None,
         name_resolver: Callable[[str, int], Sequence[str]] | None = None,
+        rate_limiter: RateLimiter | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
@@ -155,18 +160,28 @@ class Archiver:
         self._clock = clock or time.monotonic
         self._sleep = sleep or time.sleep
         self._pacers: dict[tuple[str, str], Pacer] = {}
+        if rate_limiter is not None and not all(
+            callable(getattr(rate_limiter, m, None)) for m in ("try_acquire", "release", "defer")
+        ):
+            raise InvalidArgument("rate_limiter must have try_acquire, release and defer")
+        self._limiter = rate_limiter
         self._client: HttpClient | None = None
         self._client_lock = threading.Lock()
 
     # -- plumbing --------------------------------------------------------------------------
 
     def _pacer(self, host: str, kind: str, interval: float) -> Pacer:
-        if not self._own_time:
+        if self._limiter is None and not self._own_time:
             return shared_pacer(host, kind, interval)
         key = (host.lower(), kind)
         with self._client_lock:
             if key not in self._pacers:
-                self._pacers[key] = Pacer(interval, clock=self._clock, sleep=self._sleep)
+                if self._limiter is not None:
+                    self._pacers[key] = LimiterPacer(
+                        self._limiter, f"{key[0]}:{kind}", clock=self._clock, sleep=self._sleep
+                    )
+                else:
+                    self._pacers[key] = Pacer(interval, clock=self._clock, sleep=self._sleep)
             return self._pacers[key]
 
     def _http(self) -> HttpClient:

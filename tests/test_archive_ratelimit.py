@@ -5,15 +5,18 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import pytest
+import responses
 
+from embedres import InvalidArgument, RateLimited
 from embedres._archnet import Pacer, parse_retry_after, shared_pacer
+from embedres._ratelimit import HostLimits, InProcessRateLimiter
 from embedres._spn import ANON_INTERVAL, AUTH_INTERVAL
 from embedres.archive import INTERNET_ARCHIVE, Archiver
 
-from .archive_support import FakeTime
+from .archive_support import FakeTime, make_archiver
 
 REF = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -92,3 +95,33 @@ def test_defaults_stay_below_published_limits() -> None:
     # CDX: ~60/min per IP; SPN2: 7/min with keys, 3/min anonymous (resolve_archive.md 4c).
     assert 60 / INTERNET_ARCHIVE.interval <= 60 * 0.5
     assert 60 / AUTH_INTERVAL < 7 and 60 / ANON_INTERVAL < 3
+
+
+def test_a_shared_rate_limiter_sets_spacing_and_receives_holds() -> None:
+    t = FakeTime()
+    limiter = InProcessRateLimiter(
+        HostLimits(), per_key={"web.archive.org:read": HostLimits(min_interval=5.0)}, clock=t.clock
+    )
+    archiver = make_archiver(t, rate_limiter=limiter)
+    with responses.RequestsMock() as mock:
+        mock.get("https://web.archive.org/cdx/search/cdx", json=[])
+        mock.get(
+            "https://web.archive.org/cdx/search/cdx", status=429, headers={"Retry-After": "600"}
+        )
+        start = t.now
+        assert archiver.lookup("example.com", date(2015, 11, 17)) is None
+        with pytest.raises(RateLimited):
+            archiver.lookup("example.com", date(2015, 11, 17))
+        assert t.now - start == pytest.approx(5.0)  # the limiter's spacing, not the default 2 s
+        # the hold is known to the shared limiter (a Resolver using it would wait too) ...
+        again = limiter.try_acquire("web.archive.org:read")
+        assert again is not None and again >= t.now + 590
+        # ... and the next lookup fails fast without sending anything
+        with pytest.raises(RateLimited):
+            archiver.lookup("example.com", date(2015, 11, 17))
+        assert len(mock.calls) == 2
+
+
+def test_rate_limiter_must_look_like_one() -> None:
+    with pytest.raises(InvalidArgument, match="rate_limiter"):
+        Archiver(keys=None, rate_limiter=object())  # type: ignore[arg-type]
