@@ -40,6 +40,8 @@ class Settings:
     max_retries: int
     max_retry_after: float
     backoff: float
+    host_wide_retry_after: bool = False
+    """Whether a Retry-After pauses every link to that host, not only the one that got it."""
 
 
 @dataclass(slots=True)
@@ -245,8 +247,8 @@ def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings)
         if wait is None:
             wait = s.backoff * 2**walk.attempts
         if wait <= s.max_retry_after:
-            if header:
-                limiter.defer(walk.host, time.monotonic() + wait)  # polite to the whole host
+            if header and s.host_wide_retry_after:
+                limiter.defer(walk.host, time.monotonic() + wait)
             wake = _retry(walk, wait, s)
             if wake is not None:
                 return wake

@@ -245,6 +245,11 @@ class HttpClient:
             raise InvalidArgument("resolver must be a function (host, port) -> [ip, ...]")
         self.policy = policy or AddressPolicy()
         self.user_agent = user_agent or DEFAULT_USER_AGENT
+        self._headers = {
+            "User-Agent": self.user_agent,
+            "Accept": "*/*",
+            "Accept-Encoding": "gzip, deflate",
+        }
         self.connect_timeout = _httpio.check_number(connect_timeout, "connect_timeout")
         self.read_timeout = _httpio.check_number(read_timeout, "read_timeout")
         self.deadline = _httpio.check_number(deadline, "deadline")
@@ -283,9 +288,7 @@ class HttpClient:
             session = requests.Session()
             session.trust_env = False  # no .netrc, no environment CA/proxy surprises
             session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
-            session.headers = CaseInsensitiveDict(
-                {"User-Agent": self.user_agent, "Accept": "*/*", "Accept-Encoding": "gzip, deflate"}
-            )
+            session.headers = CaseInsensitiveDict(self._headers)
             for prefix in ("http://", "https://"):
                 session.mount(prefix, _Adapter(max_retries=0))
             self._local.session = session
@@ -416,8 +419,11 @@ class HttpClient:
         if scheme not in ("http", "https"):
             raise BlockedAddress(f"scheme {scheme!r} is not allowed" if scheme else "no scheme")
         try:
-            req = requests.Request(method, url, headers=dict(headers or {}), data=data)
-            prep = self._session().prepare_request(req)
+            # Prepared directly, not through the session: no cookie jar, auth or hooks to merge.
+            prep = requests.PreparedRequest()
+            prep.prepare(
+                method=method, url=url, headers={**self._headers, **(headers or {})}, data=data
+            )
             parsed = urllib3.util.parse_url(prep.url or "")
         except Exception as exc:
             raise InvalidURL(f"invalid URL ({type(exc).__name__})") from None

@@ -103,6 +103,8 @@ class Resolver:
         max_redirects: redirects followed before ``too_many_redirects``.
         max_retries: retries per hop for 429/503/5xx answers and dropped connections.
         max_retry_after: longest ``Retry-After`` honoured, in seconds.
+        retry_after_scope: ``"link"`` parks only the link that got a 429/503; ``"host"`` also
+            holds back every other link to that host until the wait is over.
         backoff: first backoff in seconds (doubled on each retry).
         per_host_concurrency: requests in flight to one host.
         per_host_interval: seconds between request starts to one host.
@@ -132,6 +134,7 @@ class Resolver:
         max_redirects: int = 10,
         max_retries: int = 2,
         max_retry_after: float = 60.0,
+        retry_after_scope: Literal["link", "host"] = "link",
         backoff: float = 0.5,
         per_host_concurrency: int = 8,
         per_host_interval: float = 0.0,
@@ -155,7 +158,10 @@ class Resolver:
             max_retries=_positive(max_retries, "max_retries", integer=True, zero=True),
             max_retry_after=float(_positive(max_retry_after, "max_retry_after", zero=True)),
             backoff=float(_positive(backoff, "backoff", zero=True)),
+            host_wide_retry_after=retry_after_scope == "host",
         )
+        if retry_after_scope not in ("link", "host"):
+            raise InvalidArgument('retry_after_scope must be "link" or "host"')
         self.ttls = dict(DEFAULT_TTLS)
         for status, ttl in (ttls or {}).items():
             if status not in DEFAULT_TTLS:
