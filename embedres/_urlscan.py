@@ -340,13 +340,19 @@ _WORD = re.compile(r"[A-Z]?[a-z]{2,}")
 def _tco_word_cut(text: str, u: int, code_start: int, end: int) -> tuple[int, bool]:
     """Cut a t.co code glued to a following word: 10 characters since 2013, 8 before.
 
-    Codes have been 10 characters since 20 Feb 2013 and every t.co link is https since
-    2015, so https tries 10 first and http tries 8 first (docs/entities.md).
+    Codes have had 10 characters since 20 Feb 2013 and every t.co link is https since
+    2015, so an https code is cut after 10 characters; an http one after 8 when the rest
+    is a word, else after 10. Codes of exactly 8 or 10 characters are never cut.
     """
     code = text[code_start:end]
-    for n in (10, 8) if text[u + 4] in "sS" else (8, 10):
-        if len(code) > n + 1 and _WORD.fullmatch(code, n):
-            return code_start + n, True
+    if (
+        len(code) > 10
+        and _WORD.fullmatch(code, 10)
+        and not (text[u + 4] not in "sS" and _WORD.fullmatch(code, 8))
+    ):
+        return code_start + 10, True
+    if text[u + 4] not in "sS" and len(code) not in (8, 10) and _WORD.fullmatch(code, 8):
+        return code_start + 8, True
     return end, False
 
 

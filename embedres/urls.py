@@ -102,6 +102,7 @@ def link_host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+@functools.lru_cache(maxsize=4096)
 def classify_link(url: str) -> LinkInfo:
     """Say what kind of link ``url`` is, from the URL alone.
 
