@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ def _check_invariants(text: str, found: Entities) -> None:
         assert text[link.span[0] : link.span[1]] == link.url
         spans.append(link.span)
     spans.sort()
-    for (_, end), (start, _) in zip(spans, spans[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(spans):
         assert end <= start, "entities overlap"
 
 
