@@ -19,7 +19,7 @@ from .citation import Citation, status_url_parts
 from .detect import extract
 from .errors import EmbedresError, InvalidArgument
 from .ids import snowflake_time
-from .model import Link, Post, Resolution, Snapshot
+from .model import Extraction, Link, Post, Resolution, Snapshot
 
 if TYPE_CHECKING:
     from ._cache import Cache
@@ -156,8 +156,46 @@ def cite(
     if accessed is not None and not isinstance(accessed, date):
         raise InvalidArgument("accessed must be a datetime.date")
     mode: ArchiveMode | None = "save" if archive is True else (archive or None)
+    if mode == "capture" and archiver is None and not offline:
+        raise InvalidArgument('archive="capture" needs archiver=Archiver(warc_dir=...)')
     accessed = accessed or datetime.now(timezone.utc).date()
     found = extract(text_or_html, html=html)
+    owned: list[Any] = []  # what this call built, and must close
+    try:
+        if resolve and resolver is None:
+            resolver = _default_resolver(offline)
+            owned.append(resolver)
+        if mode is not None and archiver is None and not offline:
+            from .archive import Archiver
+
+            archiver = Archiver()
+            owned.append(archiver)
+        return _cite_found(
+            found, resolve=resolve, mode=mode, resolver=resolver,
+            archiver=None if offline else archiver, accessed=accessed, offline=offline,
+            fetch=_oembed_fetch(resolve, offline, hydrate, oembed_fetch, resolver, owned),
+            cache=cache, links=links,
+        )  # fmt: skip
+    finally:
+        for part in owned:
+            close = getattr(part, "close", None)
+            if callable(close):
+                close()
+
+
+def _cite_found(
+    found: Extraction,
+    *,
+    resolve: bool,
+    mode: ArchiveMode | None,
+    resolver: Any,
+    archiver: Any,
+    accessed: date,
+    offline: bool,
+    fetch: Callable[[str], bytes | None] | None,
+    cache: Cache | None,
+    links: bool,
+) -> list[Citation]:
     posts = list(found.posts)
     inside = [(p.span[0], p.span[1]) for p in posts]
     outside = [
@@ -170,26 +208,16 @@ def cite(
     results: dict[str, Resolution] = {}
     if resolve:
         if resolver is None:
-            resolver = _default_resolver(offline)
-        if resolver is None:
             results = _offline(wanted, "no resolver available")
         elif offline and not getattr(resolver, "offline", True):
             results = _offline(wanted, "offline mode")
         else:
             results = _resolve_all(resolver, wanted)
-    fetch = _oembed_fetch(resolve, offline, hydrate, oembed_fetch, resolver)
     if cache is None:
         shared = getattr(resolver, "cache", None)
         cache = shared if hasattr(shared, "get") and hasattr(shared, "put") else None
-    if mode is not None and archiver is None and not offline:
-        from .archive import Archiver
-
-        archiver = Archiver(warc_dir=None) if mode != "capture" else None
-        if archiver is None:
-            raise InvalidArgument('archive="capture" needs an archiver built with warc_dir=')
-    live_archiver = None if offline else archiver
-    out = [_cite_post(p, results, fetch, cache, live_archiver, mode, accessed) for p in posts]
-    out += [_cite_link(lk, results, archiver, mode, accessed, offline) for lk in outside]
+    out = [_cite_post(p, results, fetch, cache, archiver, mode, accessed) for p in posts]
+    out += [_cite_link(lk, results, archiver, mode, accessed) for lk in outside]
     return out
 
 
@@ -199,6 +227,7 @@ def _oembed_fetch(
     hydrate: bool,
     fetch: Callable[[str], bytes | None] | None,
     resolver: Any,
+    owned: list[Any],
 ) -> Callable[[str], bytes | None] | None:
     if not hydrate or not resolve:
         return None
@@ -210,7 +239,10 @@ def _oembed_fetch(
 
         # The resolver's client carries its address policy, User-Agent and DNS function.
         client = getattr(resolver, "http", None)
-        fetch = http_fetch(client if isinstance(client, HttpClient) else HttpClient(deadline=15.0))
+        if not isinstance(client, HttpClient):
+            client = HttpClient(deadline=15.0)
+            owned.append(client)
+        fetch = http_fetch(client)
     return fetch
 
 
@@ -275,14 +307,13 @@ def _cite_link(
     archiver: Any,
     mode: ArchiveMode | None,
     accessed: date,
-    offline: bool,
 ) -> Citation:
     res = results.get(_absolute(link.url))
     resolutions = (res,) if res is not None else ()
     snapshots: tuple[Snapshot, ...] = ()
     warnings: list[str] = []
     target = res.final_url if res is not None and res.status == "ok" else None
-    if archiver is not None and mode is not None and target and not offline:
+    if archiver is not None and mode is not None and target:
         snapshots, warnings = _archive(archiver, mode, target, None)
     return Citation(
         link=link,

@@ -246,3 +246,20 @@ def test_bad_input() -> None:
 def test_accessed_defaults_to_today() -> None:
     (c,) = cite("x", resolve=False, hydrate=False)
     assert c.accessed == datetime.now(timezone.utc).date()
+
+
+def test_capture_needs_an_archiver() -> None:
+    with pytest.raises(InvalidArgument, match="warc_dir"):
+        cite("x", resolve=False, archive="capture")
+
+
+def test_a_resolver_built_by_cite_is_closed(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Closing(FakeResolver):
+        closed = False
+
+        def close(self) -> None:
+            Closing.closed = True
+
+    monkeypatch.setattr(pipeline, "_default_resolver", lambda offline: Closing(_photo()))
+    c = _one()
+    assert c.post_id == STATUS_ID and Closing.closed
