@@ -207,17 +207,40 @@ def stream(total: int, *, framing: str = "length", chunk: int = 1 << 16) -> Rout
 
 
 def bomb(encoding: str, inflated: int = 256 << 20) -> bytes:
-    """A compressed body inflating to ``inflated`` bytes (``gzip``, ``deflate``, ``gzip, gzip``)."""
-    zeros = b"\0" * (1 << 20)
-    if encoding == "deflate":
-        comp = zlib.compressobj(9)
-        out = b"".join(comp.compress(zeros) for _ in range(inflated >> 20)) + comp.flush()
+    """A body inflating to ``inflated`` bytes (a multiple of 1 MiB) for ``Content-Encoding``
+    ``gzip``, ``deflate``, ``gzip, gzip`` or ``br``.
+
+    One fully flushed deflate block of 1 MiB of zeros is repeated, so building a 256 MiB bomb
+    takes milliseconds instead of compressing 256 MiB.
+    """
+    mib = 1 << 20
+    blocks = inflated // mib
+    zeros = b"\0" * mib
+    if encoding == "br":
+        import brotli  # type: ignore[import-untyped]
+
+        comp = brotli.Compressor(quality=1)
+        out: bytes = b"".join(comp.compress(zeros) for _ in range(blocks)) + comp.finish()
         return out
-    comp = zlib.compressobj(9, zlib.DEFLATED, 31)
-    out = b"".join(comp.compress(zeros) for _ in range(inflated >> 20)) + comp.flush()
+    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
+    block = comp.compress(zeros) + comp.flush(zlib.Z_FULL_FLUSH)
+    raw_deflate = block * blocks + comp.flush(zlib.Z_FINISH)
+    crc = adler = 0
+    adler = 1
+    for _ in range(blocks):
+        crc = zlib.crc32(zeros, crc)
+        adler = zlib.adler32(zeros, adler)
+    if encoding == "deflate":
+        return b"\x78\x9c" + raw_deflate + adler.to_bytes(4, "big")
+    gz = (
+        b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+        + raw_deflate
+        + crc.to_bytes(4, "little")
+        + (inflated & 0xFFFFFFFF).to_bytes(4, "little")
+    )
     if encoding == "gzip, gzip":
-        return gzip.compress(out, 9)
-    return out
+        return gzip.compress(gz, 6)
+    return gz
 
 
 def peak_rss_mib() -> float:
