@@ -227,6 +227,11 @@ class Resolver:
             return _bad(url, f"URL longer than {_MAX_URL} characters")
         if "://" not in text[:12] and _BARE_HOST.match(text):
             text = "https://" + text  # a link written without its scheme, e.g. t.co/abc
+        scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+        if scheme not in ("http", "https"):
+            return dataclasses.replace(
+                _bad(url, f"scheme {scheme!r} is not allowed"), status="blocked"
+            )
         try:
             key = self._key(text)
         except ValueError as exc:
