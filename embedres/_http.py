@@ -399,7 +399,7 @@ class HttpClient:
             )
             if ctx.expired:  # the watchdog cut the socket: what was read is incomplete
                 raise FetchTimeout("total deadline passed", transient=True)
-            return _record(resp, prep, ctx, body, truncated, coding, time.monotonic() - start)
+            return _httpio.record(resp, prep.url or "", ctx, body, truncated, coding, start)
         except Exception as exc:
             raise _translate(exc, ctx) from None
         finally:
@@ -433,37 +433,3 @@ class HttpClient:
         host = (parsed.host or "").strip("[]").rstrip(".").lower()
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         return prep, host, port
-
-
-def _record(
-    resp: requests.Response,
-    prep: requests.PreparedRequest,
-    ctx: RequestContext,
-    body: bytes,
-    truncated: bool,
-    encoding: str,
-    elapsed: float,
-) -> HttpResponse:
-    raw = resp.raw
-    original = getattr(raw, "_original_response", None)
-    msg = getattr(original, "msg", None)
-    lines = tuple(
-        (str(k), str(v)) for k, v in (msg.items() if msg is not None else resp.headers.items())
-    )
-    version = {9: "HTTP/0.9", 10: "HTTP/1.0", 11: "HTTP/1.1", 20: "HTTP/2"}.get(
-        getattr(raw, "version", 11), "HTTP/1.1"
-    )
-    return HttpResponse(
-        url=prep.url or "",
-        status=resp.status_code,
-        reason=resp.reason or "",
-        headers=resp.headers,
-        body=body,
-        truncated=truncated,
-        encoding=encoding,
-        peer=ctx.peer,
-        http_version=version,
-        request_head=bytes(ctx.sent),
-        header_lines=lines,
-        elapsed=elapsed,
-    )

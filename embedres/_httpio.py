@@ -38,6 +38,7 @@ __all__ = [
     "is_ip",
     "lookup_with_timeout",
     "read_body",
+    "record",
     "system_resolver",
 ]
 
@@ -354,3 +355,35 @@ def read_body(raw: Any, cap: int, encoding: str, decode: bool) -> tuple[bytes, b
     if cap == 0:
         return b"", seen > 0, ""
     return bytes(out), False, "" if decoder or not codings else ",".join(codings)
+
+
+def record(
+    resp: Any,
+    url: str,
+    ctx: RequestContext,
+    body: bytes,
+    truncated: bool,
+    encoding: str,
+    start: float,
+) -> HttpResponse:
+    """Build the :class:`HttpResponse` of a ``requests`` response streamed for ``ctx``."""
+    raw = resp.raw
+    msg = getattr(getattr(raw, "_original_response", None), "msg", None)
+    pairs = msg.items() if msg is not None else resp.headers.items()
+    version = {9: "HTTP/0.9", 10: "HTTP/1.0", 11: "HTTP/1.1", 20: "HTTP/2"}.get(
+        getattr(raw, "version", 11), "HTTP/1.1"
+    )
+    return HttpResponse(
+        url=url,
+        status=resp.status_code,
+        reason=resp.reason or "",
+        headers=resp.headers,
+        body=body,
+        truncated=truncated,
+        encoding=encoding,
+        peer=ctx.peer,
+        http_version=version,
+        request_head=bytes(ctx.sent),
+        header_lines=tuple((str(k), str(v)) for k, v in pairs),
+        elapsed=time.monotonic() - start,
+    )
