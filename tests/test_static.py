@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from embedres import Citation, InvalidArgument, replace_embeds
 from embedres.model import Post
@@ -119,3 +121,19 @@ def test_widget_regex_is_linear_on_hostile_markup() -> None:
 def test_blockquote_without_url_shows_date_text() -> None:
     c = Citation(post=Post("twitter", (0, 1), text="hi", published_text="17 Novembre 2015"))
     assert "· 17 Novembre 2015</footer>" in static_blockquote(c)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=120), st.text(max_size=120), st.text(max_size=120))
+def test_only_the_embed_changes(before: str, after: str, body: str) -> None:
+    """Any text around an embed is kept as is; any post text comes out escaped."""
+    assume("<script" not in (before + after).lower() and "fb-root" not in before + after)
+    embed = '<blockquote class="twitter-tweet"><p>x</p></blockquote>'
+    html = before + embed + after
+    span = (len(before), len(before) + len(embed))
+    c = Citation(post=Post("twitter", span, text=body, author_name=body, form="html"))
+    out = replace_embeds(html, [c])
+    assert out.startswith(before) and out.endswith(after)
+    middle = out[len(before) : len(out) - len(after)]
+    assert middle.startswith('<blockquote class="embedres-embed"')
+    assert "<script" not in middle.lower() and middle.count("<blockquote") == 1
