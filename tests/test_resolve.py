@@ -131,3 +131,30 @@ def test_no_credentials_or_cookies_cross_hops(mock: responses.RequestsMock) -> N
     make({}).resolve("https://sho.rt/a")
     sent = mock.calls[1].request.headers
     assert "Cookie" not in sent and "Authorization" not in sent
+
+
+def test_parked_links_do_not_hold_the_only_worker(mock: responses.RequestsMock) -> None:
+    """With one worker, a link told to wait (Retry-After: 1) is parked while others proceed."""
+    wait = {"Retry-After": "1"}
+    register(
+        mock,
+        [
+            {"url": "https://slow.example/", "status": 429, "headers": wait},
+            {"url": "https://slow.example/", "status": 200, "body": "x"},
+        ],
+    )
+    others = [f"https://fast.example/{i}" for i in range(5)]
+    register(mock, [{"url": u, "status": 200, "body": "x"} for u in others])
+    finished: list[str] = []
+    r = make({})
+    real_store = r._store
+
+    def store(walk: Any) -> Any:
+        finished.append(walk.url)
+        return real_store(walk)
+
+    r._store = store  # type: ignore[method-assign]
+    got = r.resolve_many(["https://slow.example/", *others], concurrency=1)
+    assert [g.status for g in got] == ["ok"] * 6
+    assert finished[-1] == "https://slow.example/"  # everything else ran during its wait
+    assert [c.request.url for c in mock.calls][:2] == ["https://slow.example/", others[0]]
