@@ -263,3 +263,17 @@ def test_a_resolver_built_by_cite_is_closed(monkeypatch: pytest.MonkeyPatch) -> 
     monkeypatch.setattr(pipeline, "_default_resolver", lambda offline: Closing(_photo()))
     c = _one()
     assert c.post_id == STATUS_ID and Closing.closed
+
+
+def test_no_network_with_the_real_resolver_gives_error_statuses() -> None:
+    """resolve=True on a machine without network: citations still come back."""
+    from embedres.resolve import Resolver
+
+    def no_dns(host: str, port: int) -> list[str]:
+        raise OSError("Temporary failure in name resolution")
+
+    with Resolver(cache=None, name_resolver=no_dns, max_retries=0, timeout=2.0) as resolver:
+        c = _one(resolver=resolver)
+    assert c.post is not None and c.post.author_handle == "RTenfrancais"
+    assert [r.status for r in c.resolutions] == ["error", "error"]
+    assert c.post_id is None and "link status: error" in c.warnings[0]
