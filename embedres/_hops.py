@@ -61,11 +61,18 @@ class Walk:
     spent: float = 0.0
     """Seconds of request time used (parked time does not count)."""
     result: Resolution | None = None
+    _host: tuple[str, str] = ("", "")
 
     @property
     def host(self) -> str:
         """The host of the next request (the rate limiter's key)."""
-        return (urlsplit(self.current).hostname or "").lower()
+        if self._host[0] != self.current:  # parse once per hop, not on every scheduler look
+            try:
+                name = (urlsplit(self.current).hostname or "").lower()
+            except ValueError:
+                name = ""
+            self._host = (self.current, name)
+        return self._host[1]
 
 
 def cache_key(url: str) -> str:
