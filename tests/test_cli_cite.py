@@ -231,3 +231,17 @@ def test_batch_input_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     src.write_bytes(b'{"id": "x", "text": "caf\xe9"}\n')
     rc, _, err = _run(capsys, "--batch", str(src), "--offline")
     assert rc == 2 and "UTF-8" in err
+
+
+def test_resume_after_a_torn_multibyte_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": i, "text": "t"}) + "\n" for i in ("é1", "é2")), encoding="utf-8"
+    )
+    first = json.dumps({"id": "é1", "status": "ok", "citations": [], "warnings": [], "error": None})
+    torn = (first + "\n").encode("utf-8") + '{"id": "é2", "x": "ü'.encode()[:-1]
+    out.write_bytes(torn)
+    rc, _, _ = _run(capsys, "--batch", str(src), "--out", str(out), "--offline")
+    assert rc == 0 and [r["id"] for r in _records(out)] == ["é1", "é2"]

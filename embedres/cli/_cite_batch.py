@@ -21,7 +21,7 @@ from typing import IO, Any
 
 from ..citation import Citation
 from ..errors import EmbedresError, InputError
-from .cite import durable_write, read_lines
+from .cite import MAX_RECORD, durable_write, read_lines
 
 __all__ = ["done_ids", "run_batch"]
 
@@ -39,14 +39,14 @@ def done_ids(path: str) -> set[str]:
         return set()
     ids: set[str] = set()
     try:
-        with open(path, "r+", encoding="utf-8", errors="replace", newline="\n") as fh:
+        with open(path, "r+b") as fh:  # bytes: offsets stay exact whatever the file holds
             good = 0
-            for _number, line in read_lines(fh):
-                if line is None or not line.endswith("\n"):
-                    break
-                good += len(line.encode("utf-8", "surrogateescape"))
+            while line := fh.readline(MAX_RECORD + 1):
+                if not line.endswith(b"\n"):
+                    break  # torn by a crash (or over-long): drop it and what follows
+                good += len(line)
                 try:
-                    rec = json.loads(line)
+                    rec = json.loads(line.decode("utf-8", "replace"))
                 except ValueError:
                     continue
                 if isinstance(rec, dict) and isinstance(rec.get("id"), str):
