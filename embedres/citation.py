@@ -294,6 +294,8 @@ class Citation:
         Raises:
             InvalidArgument: the style is unknown.
         """
+        if not isinstance(style, str):
+            raise InvalidArgument(f"style must be a str, not {type(style).__name__}")
         if style in _styles.STYLES:
             return _styles.render(self, style, html=html)
         return _csl.render_csl(self, style, html=html)

@@ -161,6 +161,8 @@ def test_format_rejects_unknown_style() -> None:
     with pytest.raises(InvalidArgument):
         c.format("../apa")
     with pytest.raises(InvalidArgument):
+        c.format(["apa"])  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgument):
         c.to_markdown("bad label]")
 
 
