@@ -180,3 +180,63 @@ def test_row_53_sigkill_during_cache_writes(tmp_path: Path, delay: float) -> Non
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     finally:
         db.close()
+
+
+def _batch_input(path: Path, n: int) -> list[str]:
+    ids = []
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            rid = f"rec-{i:05d}"
+            ids.append(rid)
+            html = (
+                f'<p>Article {i} #topic{i}</p><blockquote class="twitter-tweet"><p lang="en">'
+                f"Post number {i} #tag</p>&mdash; Name {i} (@user{i}) "
+                f'<a href="https://twitter.com/user{i}/status/{665620211584172032 + i}">'
+                "November 14, 2015</a></blockquote>" + "<p>filler text.</p>" * 20
+            )
+            record: dict[str, Any] = {"id": rid, "html": html}
+            if i % 97 == 13:
+                record = {"id": rid}  # a bad record: must become an error record, not vanish
+            fh.write(json.dumps(record) + "\n")
+    return ids
+
+
+def _batch_cmd(src: Path, out: Path) -> list[str]:
+    return [
+        sys.executable, "-m", "embedres", "cite", "--offline", "--no-resolve", "--no-hydrate",
+        "--no-progress", "--batch", str(src), "--out", str(out),
+    ]  # fmt: skip
+
+
+def test_batch_cite_killed_and_restarted_writes_every_record_once(tmp_path: Path) -> None:
+    """Issue #7 item 4: ``embedres cite --batch`` killed (SIGKILL) twice part way, then
+    restarted, ends with every record exactly once and every line valid JSON."""
+    src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    ids = _batch_input(src, 300)
+    env = dict(os.environ, PYTHONPATH=str(REPO))
+    for kill_after in (40, 150):
+        child = subprocess.Popen(
+            _batch_cmd(src, out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
+        stop = time.monotonic() + 60
+        while time.monotonic() < stop and child.poll() is None:
+            if out.exists() and out.read_bytes().count(b"\n") >= kill_after:
+                break
+            time.sleep(0.01)
+        child.send_signal(signal.SIGKILL)
+        child.communicate(timeout=10)
+        assert child.returncode == -signal.SIGKILL, "the run ended before it could be killed"
+    done = subprocess.run(
+        _batch_cmd(src, out), env=env, capture_output=True, timeout=120, check=False
+    )
+    assert done.returncode in (0, 1), done.stderr.decode()[-2000:]
+    assert b"Traceback" not in done.stderr
+    records = _jsonl(out)
+    got = [r["id"] for r in records]
+    dupes = sorted({i for i in got if got.count(i) > 1})
+    assert not dupes, f"{len(dupes)} records written twice, e.g. {dupes[:5]}"
+    assert sorted(got) == sorted(ids), f"lost: {sorted(set(ids) - set(got))[:5]}"
+    bad = [r for r in records if r["id"] in {ids[i] for i in range(len(ids)) if i % 97 == 13}]
+    assert bad and all(r["status"] == "error" and r["error"] for r in bad), bad[:2]
+    good = [r for r in records if r not in bad]
+    assert all(r["status"] != "error" and r["citations"] for r in good), good[:1]
