@@ -274,7 +274,7 @@ def to_markdown(c: Citation, label: str = "1") -> str:
     Raises:
         InvalidArgument: the label holds other characters.
     """
-    if not label or not all(ch.isalnum() or ch in "-_" for ch in label):
+    if not isinstance(label, str) or not label or not all(c.isalnum() or c in "-_" for c in label):
         raise InvalidArgument(f"bad footnote label {label!r}")
     url, snap = safe_url(c.url), c.snapshot
     if c.kind == "link":
