@@ -350,23 +350,33 @@ class Resolver:
     def _schedule(
         self, walks: list[_hops.Walk], workers: int, finished: Callable[[_hops.Walk], None]
     ) -> None:
-        """Run walks hop by hop on ``workers`` threads, parking waits in a timer heap."""
-        ready = list(reversed(walks))
+        """Run walks hop by hop on ``workers`` threads, parking waits in a timer heap.
+
+        First hops go before continuations (up to a window of open links): shorteners are
+        usually the first hop, so their rate limits are met early and waited out while the
+        rest of the batch proceeds.
+        """
+        fresh = list(reversed(walks))
+        ready: list[_hops.Walk] = []
         parked: list[tuple[float, int, _hops.Walk]] = []
         seq = itertools.count()
         done: queue.SimpleQueue[tuple[_hops.Walk, float | None]] = queue.SimpleQueue()
-        in_flight = 0
+        in_flight = opened = 0
+        window = 50 * workers
 
         def run(walk: _hops.Walk) -> None:
             done.put((walk, self._step(walk)))
 
         with ThreadPoolExecutor(workers, thread_name_prefix="embedres-resolve") as pool:
-            while ready or parked or in_flight:
+            while fresh or ready or parked or in_flight:
                 now = time.monotonic()
                 while parked and parked[0][0] <= now:
                     ready.append(heapq.heappop(parked)[2])
-                while ready and in_flight < workers:
-                    walk = ready.pop()
+                while (fresh or ready) and in_flight < workers:
+                    if fresh and (opened < window or not ready):
+                        walk, opened = fresh.pop(), opened + 1
+                    else:
+                        walk = ready.pop()
                     wait = self.limiter.try_acquire(walk.host)
                     if wait is None:
                         pool.submit(run, walk)
@@ -382,6 +392,7 @@ class Resolver:
                     continue
                 in_flight -= 1
                 if walk.result is not None:
+                    opened -= 1
                     finished(walk)
                 elif wake is not None and wake > time.monotonic():
                     heapq.heappush(parked, (wake, next(seq), walk))
