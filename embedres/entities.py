@@ -166,12 +166,13 @@ def find_entities(text: str) -> Entities:
     if not isinstance(text, str):
         raise InvalidArgument(f"find_entities() takes a str, not {type(text).__name__}")
     hits = scan_urls(text)
-    fused_at = {h.end for h in hits if h.fused_after}
-    tagged: list[tuple[int, int, int, object]] = []
-    for h in hits:
-        tagged.append((h.start, 0, h.end, h))
-    for kind, found in enumerate((_hashtags(text, fused_at), _mentions(text), _cashtags(text))):
-        tagged.extend((e.span[0], kind + 1, e.span[1], e) for e in found)
+    hashtags = _hashtags(text, {h.end for h in hits if h.fused_after})
+    mentions, cashtags = _mentions(text), _cashtags(text)
+    if not (hashtags or mentions or cashtags):
+        return Entities(links=[_link(text, h) for h in hits])
+    tagged: list[tuple[int, int, int, object]] = [(h.start, 0, h.end, h) for h in hits]
+    for kind, found in enumerate((hashtags, mentions, cashtags), start=1):
+        tagged.extend((e.span[0], kind, e.span[1], e) for e in found)
     tagged.sort(key=lambda t: (t[0], t[1]))
     out = Entities()
     lists: tuple[list[Entity], ...] = (out.hashtags, out.mentions, out.cashtags)

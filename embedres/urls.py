@@ -128,6 +128,11 @@ def classify_link(url: str) -> LinkInfo:
         return LinkInfo("short", host)
     if host in MEDIA_HOSTS:
         return LinkInfo("media", host)
+    # Every post URL has a path or query after the host; skip the parsers otherwise.
+    scheme_end = url.find("://")
+    rest = url[scheme_end + 3 if scheme_end >= 0 else 0 :]
+    if not any(c in rest for c in "/?#"):
+        return LinkInfo("web", host)
     ref = parse_post_url(url)
     if ref is not None:
         return LinkInfo("post", host, ref.platform, ref.post_id, ref.canonical_url)
