@@ -152,7 +152,7 @@ def _json(reply: Reply, *, url: str) -> dict[str, Any]:
         )
     try:
         data = json.loads(reply.body)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting too
         data = None
     if isinstance(data, dict) and data.get("status") == "error":
         raise error_for(data, url=url, job_id=data.get("job_id"))

@@ -144,7 +144,7 @@ def parse_cdx(body: bytes | str) -> list[Capture]:
     if stripped.startswith("["):
         try:
             rows = json.loads(stripped)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting too
             raise ValueError("unreadable CDX JSON") from None
         if not isinstance(rows, list):
             raise ValueError("unreadable CDX JSON")
@@ -162,7 +162,7 @@ def parse_cdx(body: bytes | str) -> list[Capture]:
         if line.startswith("{"):
             try:
                 obj = json.loads(line)
-            except ValueError:
+            except (ValueError, RecursionError):  # deep nesting too
                 continue
             row = {str(k): str(v) for k, v in obj.items()} if isinstance(obj, dict) else {}
         else:
@@ -189,7 +189,7 @@ def parse_availability(body: bytes | str) -> Capture | None:
     """
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # deep nesting too
         raise ValueError("unreadable availability JSON") from None
     snaps = data.get("archived_snapshots") if isinstance(data, dict) else None
     if not isinstance(snaps, dict):
@@ -210,28 +210,61 @@ def parse_availability(body: bytes | str) -> Capture | None:
     )
 
 
-_LINK = re.compile(r"<([^>]*)>((?:\s*;\s*[^;,<]+?(?:=(?:\"[^\"]*\"|[^;,]*))?)*)\s*(?:,|$)")
-_PARAM = re.compile(r';\s*([^=;\s]+)\s*(?:=\s*(?:"([^"]*)"|([^;,]*)))?')
+_SPECIAL = re.compile(r'[";,]')
+
+
+def _param(segment: str) -> tuple[str, str] | None:
+    name, _, raw = segment.partition("=")
+    name = name.strip().lower()
+    if not name:
+        return None
+    val = raw.strip()
+    if len(val) >= 2 and val[0] == val[-1] == '"':
+        val = val[1:-1]
+    return name, val.lower() if name == "rel" else val
 
 
 def parse_links(value: str) -> list[tuple[str, dict[str, str]]]:
     """Entries of an RFC 8288 ``Link`` header or an RFC 6690 link-format TimeMap.
 
+    A single left-to-right scan (no backtracking pattern), so hostile TimeMaps of any size
+    cost linear time. Commas inside quoted values (``datetime="Tue, 17 Nov ..."``) are kept.
+
     Returns:
         ``(uri, params)`` pairs; parameter names are lower-cased, ``rel`` values too.
 
     >>> parse_links('<http://a.example/>; rel="original", <http://m.example/1>; '
-    ...             'rel="memento"; datetime="Tue, 17 Nov 2015 03:35:24 GMT"')[1][1]['rel']
-    'memento'
+    ...             'rel="memento"; datetime="Tue, 17 Nov 2015 03:35:24 GMT"')[1][1]['datetime']
+    'Tue, 17 Nov 2015 03:35:24 GMT'
+    >>> parse_links("no links here <unclosed")
+    []
     """
     entries = []
-    for match in _LINK.finditer(value):
-        params = {}
-        for p in _PARAM.finditer(match.group(2)):
-            name = p.group(1).lower()
-            val = p.group(2) if p.group(2) is not None else (p.group(3) or "").strip()
-            params[name] = val.lower() if name == "rel" else val
-        entries.append((match.group(1).strip(), params))
+    n, i = len(value), 0
+    while i < n:
+        start = value.find("<", i)
+        end = value.find(">", start + 1) if start >= 0 else -1
+        if end < 0:
+            break
+        params: dict[str, str] = {}
+        j = seg_start = end + 1
+        while True:
+            m = _SPECIAL.search(value, j)
+            if m is not None and m.group() == '"':
+                close = value.find('"', m.end())
+                j = n if close < 0 else close + 1  # skip the quoted value whole
+                if close >= 0:
+                    continue
+                m = None
+            stop = n if m is None else m.start()
+            pair = _param(value[seg_start:stop])
+            if pair:
+                params.setdefault(*pair)
+            j = seg_start = stop + 1
+            if m is None or m.group() == ",":
+                break
+        entries.append((value[start + 1 : end].strip(), params))
+        i = j + 1
     return entries
 
 
