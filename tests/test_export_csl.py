@@ -1,4 +1,4 @@
-"""CSL-JSON output against the official CSL schema, and rendering through citeproc-py."""
+"""CSL-JSON output against a CSL 1.0.2 item schema, and rendering through citeproc-py."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from embedres._csl import render_csl
 
 from .test_citation import build_citation, load_cases
 
-CSL_SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-data.json").read_text("utf-8"))
+CSL_SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-items.schema.json").read_text("utf-8"))
 CASES = load_cases()
 
 
