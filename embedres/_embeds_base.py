@@ -6,11 +6,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
 from ._posturls import PostRef, parse_post_url
 from .dates import DateMatch, match_date
-from .markup import Document, Element
+from .markup import Document, Element, Node
 
 __all__ = [
     "Found",
@@ -91,12 +90,10 @@ def classes(el: Element) -> set[str]:
     return set((el.attrs.get("class") or el.attrs.get("classname") or "").split())
 
 
-def block_text(tag: Any) -> str:
-    """Text of a bs4 element with ``<br>`` as newlines and runs of spaces folded."""
+def block_text(tag: Node | None) -> str:
+    """Text of an element with ``<br>`` as newlines and runs of spaces folded."""
     if tag is None:
         return ""
-    for br in tag.find_all("br"):
-        br.replace_with("\n")
     text = tag.get_text()
     text = re.sub(r"[ \t\r\f\u00a0]+", " ", text)
     return re.sub(r" ?\n ?", "\n", text).strip()

@@ -52,7 +52,7 @@ def _instagram(doc: Document, index: int) -> Found | None:
     if el.name != "blockquote" or "instagram-media" not in classes(el):
         return None
     tag = fragment(doc.source[el.start : el.end])
-    links = [a["href"] for a in tag.find_all("a", href=True)] if tag is not None else []
+    links = [a.get("href") or "" for a in tag.links()] if tag is not None else []
     base = None
     for url in [el.attrs.get("data-instgrm-permalink", ""), *links]:
         base = found_from_ref("instagram", doc, index, url)
@@ -137,7 +137,7 @@ def _youtube(doc: Document, index: int) -> Found | None:
     if el.attrs.get("data"):
         return found_from_ref("youtube", doc, index, el.attrs["data"])
     tag = fragment(doc.source[el.start : el.end])
-    movie = tag.find("param", attrs={"name": "movie"}) if tag is not None else None
+    movie = tag.find("param", name="movie") if tag is not None else None
     embed = tag.find("embed") if tag is not None else None
     url = (movie.get("value") if movie is not None else None) or (
         embed.get("src") if embed is not None else None
@@ -195,10 +195,10 @@ def _reddit(doc: Document, index: int) -> Found | None:
     if not classes(el) & {"reddit-embed-bq", "reddit-card", "reddit-embed"}:
         return None
     tag = fragment(doc.source[el.start : el.end])
-    anchors = tag.find_all("a", href=True) if tag is not None else []
+    anchors = tag.links() if tag is not None else []
     base = None
     for a in anchors:
-        base = found_from_ref("reddit", doc, index, a["href"])
+        base = found_from_ref("reddit", doc, index, a.get("href"))
         if base is not None:
             title = a.get_text().strip() or None
             base = replace(base, text=title, text_span=(el.vis_start, el.vis_end))
@@ -206,7 +206,7 @@ def _reddit(doc: Document, index: int) -> Found | None:
     if base is None:
         base = found_from_ref("reddit", doc, index, el.attrs.get("data-embed-parent"))
     for a in anchors:
-        m = _REDDIT_USER.search(a["href"])
+        m = _REDDIT_USER.search(a.get("href") or "")
         if base is not None and m:
             return replace(base, author_handle=m.group(1))
     return base

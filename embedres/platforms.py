@@ -57,10 +57,10 @@ def _quote_post(doc: Document, index: int, platform: str, uri: str | None) -> Fo
         return None
     ref = parse_post_url(uri) if uri else None
     permalink = None
-    for a in reversed(tag.find_all("a", href=True)):
-        if a.find_parent("blockquote") is not tag:
+    for a in reversed(tag.links()):
+        if a.find_parent("blockquote") != tag:
             continue  # a quoted embed inside this one
-        r = parse_post_url(a["href"])
+        r = parse_post_url(a.get("href") or "")
         if r is not None and r.platform == platform:
             permalink, ref = a, ref or r
             break
