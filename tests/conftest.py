@@ -18,6 +18,14 @@ SEED = REPO / "seeds" / "000_aff3667e527335b6.txt"
 
 _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
+# Every Python subprocess a test starts loads tests/_netguard/sitecustomize.py, which makes
+# anything but loopback unreachable there too (a CLI run in a subprocess never leaves the machine).
+_GUARD_DIR = str(Path(__file__).resolve().parent / "_netguard")
+os.environ["EMBEDRES_NETGUARD"] = "1"
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (_GUARD_DIR, os.environ.get("PYTHONPATH", "")) if p
+)
+
 
 def _is_loopback(host: Any) -> bool:
     if isinstance(host, bytes):

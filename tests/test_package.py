@@ -32,7 +32,7 @@ EXPECTED_ALL = {
 
 
 def test_all_is_pinned() -> None:
-    assert EXPECTED_ALL <= set(embedres.__all__)
+    assert set(embedres.__all__) >= EXPECTED_ALL
     for name in embedres.__all__:
         assert hasattr(embedres, name), name
 
@@ -87,3 +87,15 @@ def test_network_guard_blocks_non_loopback() -> None:
             s.connect(("192.0.2.1", 80))  # TEST-NET-1; the guard raises before any packet
     finally:
         s.close()
+
+
+def test_network_guard_covers_subprocesses() -> None:
+    code = (
+        "import socket\n"
+        "try:\n"
+        "    socket.getaddrinfo('example.invalid', 80)\n"
+        "except OSError as e:\n"
+        "    print('blocked', e)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert out.stdout.startswith("blocked") and "test guard" in out.stdout
