@@ -8,10 +8,11 @@ sometimes answers ``{}`` for archived URLs (akamhy/waybackpy#154).
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
 from urllib.parse import urlencode, urljoin, urlsplit
 
@@ -36,9 +37,11 @@ __all__ = [
     "availability",
     "cdx",
     "find",
+    "made_since",
     "memento",
 ]
 
+log = logging.getLogger("embedres.archive")
 _SHA1_BASE32 = re.compile(r"[A-Z2-7]{32}")
 _WAYBACK_TS = re.compile(r"/([0-9]{14})(?:[a-z]{2}_)?/")
 
@@ -269,6 +272,28 @@ def memento(session: Session, service: MementoService, url: str, near: datetime)
         original_url=url,
         status_code=head.status if stamp else None,
     )
+
+
+def made_since(
+    session: Session, wayback: Sequence[WaybackService], url: str, since: datetime
+) -> Snapshot | None:
+    """A successful capture made since ``since`` (less a minute for clock skew), credited
+    to Save Page Now, from the first index that has one (failures are only logged)."""
+    for service in wayback:
+        try:
+            found = cdx(
+                session,
+                service,
+                url,
+                datetime.now(timezone.utc),
+                since=since - timedelta(minutes=1),
+            )
+        except ArchiveError as exc:
+            log.info("no capture check after a save timeout: %s", exc)
+            continue
+        if found is not None:
+            return replace(found, service="spn2")
+    return None
 
 
 def find(

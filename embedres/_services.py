@@ -4,7 +4,7 @@ checks on the options that name them."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -12,7 +12,15 @@ from urllib.parse import urlsplit
 
 from .errors import InvalidArgument
 
-__all__ = ["INTERNET_ARCHIVE", "MementoService", "WaybackService", "as_services", "within"]
+__all__ = [
+    "INTERNET_ARCHIVE",
+    "MementoService",
+    "WaybackService",
+    "as_services",
+    "check_keys",
+    "check_options",
+    "within",
+]
 
 _WITHIN = re.compile(r"[0-9]+|(?:[0-9]+[dhms]\s*)+")
 
@@ -152,3 +160,49 @@ def within(value: str | float | timedelta | None) -> str | None:
     raise InvalidArgument(
         f"if_not_archived_within must be seconds, a timedelta or '3d 5h': {value!r}"
     )
+
+
+def check_keys(keys: object) -> tuple[str, str] | None:
+    """``(access, secret)`` or None, checked.
+
+    Raises:
+        InvalidArgument: anything else.
+    """
+    if keys is None:
+        return None
+    if isinstance(keys, tuple) and len(keys) == 2 and all(isinstance(k, str) and k for k in keys):
+        return keys[0], keys[1]
+    raise InvalidArgument("keys must be (access, secret), 'auto' or None")
+
+
+def check_options(
+    *,
+    seconds: Mapping[str, object],
+    counts: Mapping[str, object],
+    user_agent: object,
+    warc_prefix: object,
+    rate_limiter: object,
+) -> None:
+    """Reject malformed Archiver options at once.
+
+    Raises:
+        InvalidArgument: the first bad option, named.
+    """
+    for name, num in seconds.items():
+        if isinstance(num, bool) or not isinstance(num, (int, float)) or not num >= 0:
+            raise InvalidArgument(f"{name} must be a number of seconds >= 0, not {num!r}")
+    for name, count in counts.items():
+        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
+            raise InvalidArgument(f"{name} must be an integer >= 0, not {count!r}")
+    if user_agent is not None and (
+        not isinstance(user_agent, str)
+        or not user_agent.strip()
+        or any(c in user_agent for c in "\r\n\0")
+    ):
+        raise InvalidArgument("user_agent must be a non-empty one-line string")
+    if not isinstance(warc_prefix, str) or not warc_prefix.replace("-", "").isalnum():
+        raise InvalidArgument(f"warc_prefix must be letters, digits and '-': {warc_prefix!r}")
+    if rate_limiter is not None and not all(
+        callable(getattr(rate_limiter, m, None)) for m in ("try_acquire", "release", "defer")
+    ):
+        raise InvalidArgument("rate_limiter must have try_acquire, release and defer")

@@ -12,7 +12,6 @@ Failures raise :class:`~embedres.errors.ArchiveError` subclasses that carry data
 
 from __future__ import annotations
 
-import logging
 import os
 import threading
 import time
@@ -25,9 +24,17 @@ from typing import TYPE_CHECKING
 from . import _lookup, _spn
 from ._archnet import LimiterPacer, Pacer, Reply, Transport, shared_pacer
 from ._policy import AddressPolicy
-from ._services import INTERNET_ARCHIVE, MementoService, WaybackService, as_services, within
+from ._services import (
+    INTERNET_ARCHIVE,
+    MementoService,
+    WaybackService,
+    as_services,
+    check_keys,
+    check_options,
+    within,
+)
 from ._wayback import parse_timestamp
-from .errors import ArchiveError, InvalidArgument, SaveTimeout
+from .errors import InvalidArgument, SaveTimeout
 from .model import Snapshot
 
 if TYPE_CHECKING:  # the HTTP layer (requests) and warcio are imported on first use only
@@ -39,8 +46,6 @@ if TYPE_CHECKING:  # the HTTP layer (requests) and warcio are imported on first 
 DEFAULT_WARC_SIZE = 1_000_000_000
 
 __all__ = ["INTERNET_ARCHIVE", "Archiver", "MementoService", "WaybackService"]
-
-log = logging.getLogger(__name__)
 
 _SAVE_URL = "https://web.archive.org"
 
@@ -118,28 +123,18 @@ class Archiver:
         self.memento: tuple[MementoService, ...] = as_services(
             memento, MementoService, MementoService.from_url
         )
-        for name, num in (
-            ("save_timeout", save_timeout),
-            ("timeout", timeout),
-            ("retry_wait", retry_wait),
-        ):
-            if isinstance(num, bool) or not isinstance(num, (int, float)) or not num >= 0:
-                raise InvalidArgument(f"{name} must be a number of seconds >= 0, not {num!r}")
-        for name, count in (
-            ("warc_max_size", warc_max_size),
-            ("max_capture_bytes", max_capture_bytes),
-            ("max_redirects", max_redirects),
-        ):
-            if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-                raise InvalidArgument(f"{name} must be an integer >= 0, not {count!r}")
-        if keys == "auto":
-            self.keys = _spn.find_keys(os.environ, Path.home())
-        elif keys is None or (isinstance(keys, tuple) and len(keys) == 2 and all(keys)):
-            self.keys = keys if keys is None else (str(keys[0]), str(keys[1]))
-        else:
-            raise InvalidArgument("keys must be (access, secret), 'auto' or None")
-        if not isinstance(warc_prefix, str) or not warc_prefix.replace("-", "").isalnum():
-            raise InvalidArgument(f"warc_prefix must be letters, digits and '-': {warc_prefix!r}")
+        check_options(
+            seconds={"save_timeout": save_timeout, "timeout": timeout, "retry_wait": retry_wait},
+            counts={
+                "warc_max_size": warc_max_size,
+                "max_capture_bytes": max_capture_bytes,
+                "max_redirects": max_redirects,
+            },
+            user_agent=user_agent,
+            warc_prefix=warc_prefix,
+            rate_limiter=rate_limiter,
+        )
+        self.keys = _spn.find_keys(os.environ, Path.home()) if keys == "auto" else check_keys(keys)
         self.policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
         self.save_url = save_url.rstrip("/")
         self.if_not_archived_within = within(if_not_archived_within)
@@ -160,10 +155,6 @@ class Archiver:
         self._clock = clock or time.monotonic
         self._sleep = sleep or time.sleep
         self._pacers: dict[tuple[str, str], Pacer] = {}
-        if rate_limiter is not None and not all(
-            callable(getattr(rate_limiter, m, None)) for m in ("try_acquire", "release", "defer")
-        ):
-            raise InvalidArgument("rate_limiter must have try_acquire, release and defer")
         self._limiter = rate_limiter
         self._client: HttpClient | None = None
         self._client_lock = threading.Lock()
@@ -298,7 +289,7 @@ class Archiver:
         except SaveTimeout:
             # A capture can exist although the job never reported success
             # (internetarchive/wayback#297): look for one made since the submission.
-            late = self._made_since(url, started)
+            late = _lookup.made_since(self._session(), self.wayback, url, started)
             if late is None:
                 raise
             return late
@@ -310,31 +301,6 @@ class Archiver:
             status_code=done.http_status,
             reused=done.reused,
         )
-
-    def _made_since(self, url: str, since: datetime) -> Snapshot | None:
-        session = self._session()
-        for service in self.wayback:
-            try:
-                found = _lookup.cdx(
-                    session,
-                    service,
-                    url,
-                    datetime.now(timezone.utc),
-                    since=since - timedelta(minutes=1),
-                )
-            except ArchiveError as exc:
-                log.info("no capture check after a save timeout: %s", exc)
-                continue
-            if found is not None:
-                return Snapshot(
-                    archive_url=found.archive_url,
-                    archived_at=found.archived_at,
-                    service=_spn.SERVICE,
-                    original_url=found.original_url,
-                    status_code=found.status_code,
-                    digest=found.digest,
-                )
-        return None
 
     # -- local WARC ------------------------------------------------------------------------
 

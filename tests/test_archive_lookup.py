@@ -109,6 +109,8 @@ def test_lookup_rejects_non_date() -> None:
         ({"if_not_archived_within": "soon"}, "if_not_archived_within"),
         ({"warc_prefix": "../evil"}, "warc_prefix"),
         ({"allow_hosts": ["http://x/"]}, "allow_hosts"),
+        ({"user_agent": "two\nlines"}, "user_agent"),
+        ({"save_timeout": True}, "save_timeout"),
     ],
 )
 def test_bad_options_raise_at_once(options: dict[str, Any], message: str) -> None:
