@@ -32,7 +32,15 @@ from .errors import (
     SaveTimeout,
 )
 
-__all__ = ["KIND_CLASS", "SaveOutcome", "error_for", "find_keys", "run_save", "spn_interval"]
+__all__ = [
+    "KIND_CLASS",
+    "SaveOutcome",
+    "error_for",
+    "find_keys",
+    "home",
+    "run_save",
+    "spn_interval",
+]
 
 SERVICE = "spn2"
 
@@ -76,7 +84,15 @@ def spn_interval(authenticated: bool) -> float:
     return AUTH_INTERVAL if authenticated else ANON_INTERVAL
 
 
-def find_keys(environ: Mapping[str, str], home: Path) -> tuple[str, str] | None:
+def home() -> Path | None:
+    """The user's home directory, or None when it cannot be determined."""
+    try:
+        return Path.home()
+    except (RuntimeError, KeyError, OSError):
+        return None
+
+
+def find_keys(environ: Mapping[str, str], home: Path | None) -> tuple[str, str] | None:
     """Internet Archive S3 keys from the environment, else from an ``ia.ini`` file.
 
     Args:
@@ -84,8 +100,9 @@ def find_keys(environ: Mapping[str, str], home: Path) -> tuple[str, str] | None:
             ``SAVEPAGENOW_ACCESS_KEY``/``SAVEPAGENOW_SECRET_KEY``; ``IA_CONFIG_FILE`` names a
             config file).
         home: the user's home directory, where ``.config/internetarchive/ia.ini``,
-            ``.config/ia.ini`` and ``.ia`` are looked for (the ``internetarchive`` tool's
-            places), section ``[s3]``, keys ``access`` and ``secret``.
+            ``.config/ia.ini`` and ``.ia`` are looked for after
+            ``$XDG_CONFIG_HOME/internetarchive/ia.ini`` (the ``internetarchive`` tool's
+            places), section ``[s3]``, keys ``access`` and ``secret``; None skips them.
 
     Returns:
         ``(access, secret)``, or None when no complete pair is found.
@@ -94,9 +111,15 @@ def find_keys(environ: Mapping[str, str], home: Path) -> tuple[str, str] | None:
         access, secret = environ.get(access_name, ""), environ.get(secret_name, "")
         if access.strip() and secret.strip():
             return access.strip(), secret.strip()
-    xdg = environ.get("XDG_CONFIG_HOME") or str(home / ".config")
     candidates = [environ.get("IA_CONFIG_FILE", "")]
-    candidates += [f"{xdg}/internetarchive/ia.ini", f"{home}/.config/ia.ini", f"{home}/.ia"]
+    if environ.get("XDG_CONFIG_HOME"):
+        candidates.append(f"{environ['XDG_CONFIG_HOME']}/internetarchive/ia.ini")
+    if home is not None:
+        candidates += [
+            f"{home}/.config/internetarchive/ia.ini",
+            f"{home}/.config/ia.ini",
+            f"{home}/.ia",
+        ]
     for name in candidates:
         if not name or not os.path.isfile(name):
             continue

@@ -17,7 +17,6 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
-from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
 
@@ -134,7 +133,7 @@ class Archiver:
             warc_prefix=warc_prefix,
             rate_limiter=rate_limiter,
         )
-        self.keys = _spn.find_keys(os.environ, Path.home()) if keys == "auto" else check_keys(keys)
+        self.keys = _spn.find_keys(os.environ, _spn.home()) if keys == "auto" else check_keys(keys)
         self.policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
         self.save_url = save_url.rstrip("/")
         self.if_not_archived_within = within(if_not_archived_within)
