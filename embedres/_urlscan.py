@@ -19,6 +19,7 @@ the 4096-character URL limit. Deliberate additions are listed in docs/entities.m
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 
@@ -30,7 +31,7 @@ MAX_URL = 4096
 MAX_TCO_CODE = 40
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class UrlHit:
     """One URL found: ``text[start:end]`` is the URL as written."""
 
@@ -84,14 +85,21 @@ class _Run:
             pos = text.find(".", pos + 1, end)
         self.dots = dots
         m, n = len(dots), len(text)
-        ends = [-1] * m
-        hinted = [h.start() for h in pats.dot_hint.finditer(text, start, end)]
-        j = 0
-        for d in hinted:
-            j = bisect.bisect_left(dots, d, j)
-            ends[j] = tld_end(text, d + 1, n, pats)
+        if m <= 8:
+            ends = [tld_end(text, d + 1, n, pats) for d in dots]
+        else:
+            ends = [-1] * m
+            j = 0
+            for h in pats.dot_hint.finditer(text, start, end):
+                j = bisect.bisect_left(dots, h.start(), j)
+                ends[j] = tld_end(text, h.start() + 1, n, pats)
         self.tld_end = ends
-        if not any(e >= 0 for e in ends):
+        if m == 1:  # the common case, "host.tld": no tables to build
+            ok = ends[0] >= 0 and start < dots[0] and text[dots[0] - 1] not in "-_"
+            whole = ok and text[start] not in "-_" and text.find("_", start, dots[0]) == -1
+            self.best, self.useful = [0 if whole else -1, -1], [0] if ok else []
+            return
+        if max(ends, default=-1) < 0:
             self.best, self.useful = [-1] * (m + 1), []
             return
         # best[j]: the label index i whose following TLD ends the longest host that starts
@@ -156,16 +164,22 @@ def _idna_ok(host: str, url_len: int) -> bool:
             if len(label) > 63:
                 return False
             continue
-        if label[:4].lower() == "xn--":
-            return False
-        try:
-            size = len(label.lower().encode("punycode")) + 4
-        except UnicodeError:
-            return False
+        size = _ace_size(label)
         if size > 63:
             return False
         grow += max(0, size - len(label))
     return url_len + grow <= MAX_URL
+
+
+@functools.lru_cache(maxsize=1024)
+def _ace_size(label: str) -> int:
+    """Length of a non-ASCII label once encoded as ``xn--...``; 64 when it cannot be."""
+    if label[:4].lower() == "xn--":
+        return 64
+    try:
+        return len(label.lower().encode("punycode")) + 4
+    except UnicodeError:
+        return 64
 
 
 def _ascii_suffix(text: str, a: int, b: int) -> int:
@@ -231,15 +245,16 @@ class _Scanner:
         """Visit each run of host characters around a dot that may start a TLD."""
         text = self.text
         n = len(text)
-        rev = ""
+        rev = text[::-1] if n > 512 else ""
         done = 0
         for m in self.pats.dot_hint.finditer(text):
             dot = m.start()
             if dot < done:
                 continue
-            if not rev:
-                rev = text[::-1]
-            start = dot - _run_length(rev, n - dot)
+            if rev:
+                start = dot - _run_length(rev, n - dot)
+            else:
+                start = dot - _run_length(text[dot - 1 :: -1], 0) if dot else 0
             end = dot + _run_length(text, dot)
             done = end
             if end <= self.min_u and not start <= self.forced < end:
