@@ -106,7 +106,7 @@ def ideal_requests(link: dict[str, Any]) -> tuple[int, float]:
 
 def serve(plan: list[dict[str, Any]], latency: float, conn: Any) -> None:
     """The farm (child process): one threaded HTTP/1.1 server per host."""
-    state = {"requests": 0, "connections": 0, "rl": {}}
+    state: dict[str, Any] = {"requests": 0, "connections": 0, "rl": {}}
     lock = threading.Lock()
     ports: list[int] = []
 
@@ -220,7 +220,8 @@ def run_embedres(urls: list[str], concurrency: int) -> list[tuple[str, str | Non
         max_retry_after=10.0,
         timeout=30.0,
     )
-    out = [(res.status, res.final_url) for res in r.resolve_many(urls, concurrency=concurrency)]
+    got = r.resolve_many(urls, concurrency=concurrency)
+    out: list[tuple[str, str | None]] = [(res.status, res.final_url) for res in got]
     r.close()
     return out
 
