@@ -11,6 +11,7 @@ Stable API (the resolver, the archiver and oEmbed hydration call it)::
         max_body=1 << 20,            # default body cap in bytes
         proxies=None,                # None (direct), "env" (as requests reads them), or a dict
         resolver=None,               # (host, port) -> [ip, ...]; None: the system resolver
+        ca_bundle=None,              # PEM file of CAs to trust instead of the system's
     )
     resp = client.request(
         "GET", url,                  # GET, HEAD or POST; exactly one request, no redirects
@@ -228,6 +229,7 @@ class HttpClient:
         max_body: int = 1 << 20,
         proxies: Literal["env"] | Mapping[str, str] | None = None,
         resolver: NameResolver | None = None,
+        ca_bundle: str | None = None,
     ) -> None:
         if policy is not None and not isinstance(policy, AddressPolicy):
             raise InvalidArgument("policy must be an AddressPolicy")
@@ -256,6 +258,9 @@ class HttpClient:
         self.max_body = max_body
         self.proxies = proxies if proxies is None or proxies == "env" else dict(proxies)
         self.resolver: NameResolver = resolver or _httpio.system_resolver
+        if ca_bundle is not None and not (isinstance(ca_bundle, str) and ca_bundle):
+            raise InvalidArgument("ca_bundle must be the path of a PEM file of CA certificates")
+        self.ca_bundle = ca_bundle
         self._local = threading.local()
         self._sessions: dict[threading.Thread, requests.Session] = {}
         self._lock = threading.Lock()
@@ -385,7 +390,7 @@ class HttpClient:
                 .send(
                     prep,
                     stream=True,
-                    verify=True,
+                    verify=self.ca_bundle or True,
                     timeout=(self.connect_timeout, self.read_timeout),
                     proxies=self._proxies_for(prep.url or url),
                 )

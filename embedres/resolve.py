@@ -112,6 +112,8 @@ class Resolver:
         proxies: None (connect directly; environment proxies are ignored), ``"env"`` (read
             ``HTTP(S)_PROXY``/``NO_PROXY`` as requests does), or a scheme -> proxy URL mapping.
         name_resolver: ``(host, port) -> [ip, ...]`` instead of the system resolver.
+        ca_bundle: a PEM file of CA certificates to trust instead of the system's (TLS is
+            always verified).
         limiter: a shared :class:`~embedres._ratelimit.RateLimiter` (replaces the per-host
             options).
 
@@ -141,6 +143,7 @@ class Resolver:
         ttls: Mapping[str, float] | None = None,
         proxies: Literal["env"] | Mapping[str, str] | None = None,
         name_resolver: NameResolver | None = None,
+        ca_bundle: str | None = None,
         limiter: RateLimiter | None = None,
     ) -> None:
         if not isinstance(offline, bool):
@@ -179,6 +182,7 @@ class Resolver:
             max_body=_hops.HTML_PREFIX,
             proxies=proxies,
             resolver=name_resolver,
+            ca_bundle=ca_bundle,
         )
         self.limiter: RateLimiter = limiter or InProcessRateLimiter(
             HostLimits(min_interval=per_host_interval, max_concurrent=per_host_concurrency)

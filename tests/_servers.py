@@ -15,6 +15,7 @@ Connections are kept alive (HTTP/1.1) until a route closes them or the client le
 from __future__ import annotations
 
 import socket
+import ssl
 import threading
 import time
 import zlib
@@ -61,6 +62,8 @@ class LoopbackServer:
     host: str = "127.0.0.1"
     port: int = 0
     latency: float = 0.0
+    tls: ssl.SSLContext | None = None
+    """Serve HTTPS with this server-side context."""
     connections: int = 0
     requests: list[Request] = field(default_factory=list)
     _sock: socket.socket | None = None
@@ -87,7 +90,7 @@ class LoopbackServer:
     def url(self, path: str = "/", *, host: str | None = None) -> str:
         """The URL of ``path`` on this server (``host`` replaces the address in the URL)."""
         name = host or (f"[{self.host}]" if ":" in self.host else self.host)
-        return f"http://{name}:{self.port}{path}"
+        return f"{'https' if self.tls else 'http'}://{name}:{self.port}{path}"
 
     def _serve(self) -> None:
         assert self._sock is not None
@@ -102,6 +105,12 @@ class LoopbackServer:
 
     def _handle(self, conn: socket.socket) -> None:
         conn.settimeout(10)
+        if self.tls is not None:
+            try:
+                conn = self.tls.wrap_socket(conn, server_side=True)
+            except (ssl.SSLError, OSError):
+                conn.close()
+                return
         reader = conn.makefile("rb")
         try:
             while not self._stop.is_set():
