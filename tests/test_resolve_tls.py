@@ -70,7 +70,7 @@ def test_https_connects_to_the_checked_address_with_sni_of_the_name(
 ) -> None:
     ca, server_ctx = pki
     names: list[str | None] = []
-    server_ctx.sni_callback = lambda sock, name, ctx: names.append(name)  # type: ignore[assignment]
+    server_ctx.sni_callback = lambda sock, name, ctx: names.append(name)
     with LoopbackServer({"/": html(b"<p>tls</p>")}, tls=server_ctx) as srv:
         c = HttpClient(
             policy=AddressPolicy(allow_hosts=(f"farm.test:{srv.port}",)),
