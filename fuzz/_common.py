@@ -121,8 +121,46 @@ def _hypothesis_loop(
     return 0
 
 
+def _keep_going(fuzz_one: Callable[[bytes], None], prefix: str) -> Callable[[bytes], None]:
+    """Wrap a target so each distinct failure is saved once and fuzzing goes on.
+
+    Used for long runs (``EMBEDRES_FUZZ_KEEP_GOING=1``): libFuzzer stops at the first crash,
+    and atheris cannot use libFuzzer's fork mode. A failure's signature is its exception type
+    and the innermost embedres frame; the first input per signature is written to
+    ``PREFIX/keepgoing-SIG`` with its traceback beside it (``.txt``).
+    """
+    import traceback
+
+    seen: set[str] = set()
+
+    def wrapped(data: bytes) -> None:
+        try:
+            fuzz_one(data)
+        except Exception as exc:
+            frames = traceback.extract_tb(exc.__traceback__)
+            ours = [f for f in frames if "embedres" in f.filename] or frames
+            sig = f"{type(exc).__name__}@{Path(ours[-1].filename).name}:{ours[-1].lineno}"
+            if sig in seen:
+                return
+            seen.add(sig)
+            name = hashlib.sha1(sig.encode()).hexdigest()[:12]
+            out = Path(f"{prefix}keepgoing-{name}")
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(data)
+            Path(f"{out}.txt").write_text(sig + "\n" + "".join(traceback.format_exception(exc)))
+            print(f"==KEEP-GOING: new failure {sig} -> {out}", flush=True)
+
+    return wrapped
+
+
 def main(fuzz_one: Callable[[bytes], None]) -> None:
     """Fuzz ``fuzz_one`` with atheris, or with the hypothesis fallback; never returns."""
+    if os.environ.get("EMBEDRES_FUZZ_KEEP_GOING"):
+        prefix = next(
+            (a.split("=", 1)[1] for a in sys.argv if a.startswith("-artifact_prefix=")),
+            str(FUZZ_DIR / "artifacts") + "/",
+        )
+        fuzz_one = _keep_going(fuzz_one, prefix)
     if HAVE_ATHERIS:
         atheris.Setup(sys.argv, fuzz_one)
         atheris.Fuzz()

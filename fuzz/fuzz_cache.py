@@ -3,7 +3,8 @@
 Mode 0 writes the input as the whole cache file: opening it must work (the file is moved aside
 and rebuilt) or raise the documented ``CacheError``; it must then answer. Mode 1 stores the
 input as the value column of a valid entry: ``get`` must return a JSON value or None, and the
-resolver's record decoder (when present) must turn it into a ``Resolution`` or a miss.
+resolver's record decoder (``_resultjson.from_json``) must turn it into a ``Resolution`` that
+survives a round trip, or a miss (None).
 """
 
 from __future__ import annotations
@@ -16,18 +17,10 @@ from _common import instrumented, main, text_of
 
 with instrumented():
     from embedres import _cache
-
-try:  # the resolver's decoder of stored Resolutions (issue #4); optional for this target
-    from embedres import resolve as _resolve
-except ImportError:  # pragma: no cover - before the resolver lands
-    _resolve = None
+    from embedres._resultjson import from_json, to_json
+    from embedres.model import Resolution
 
 _TMP = Path(tempfile.mkdtemp(prefix="embedres-fuzz-cache-"))
-
-
-def _decoders() -> list[object]:
-    names = ("_decode", "_from_cache", "decode_resolution", "_resolution_from_json", "_load")
-    return [getattr(_resolve, n) for n in names if _resolve is not None and hasattr(_resolve, n)]
 
 
 def _whole_file(data: bytes) -> None:
@@ -66,8 +59,13 @@ def _stored_value(data: bytes) -> None:
         finally:
             db.close()
         value = cache.get("ns", "k")
-        for decode in _decoders():
-            decode(value)  # type: ignore[operator]
+        res = from_json(value)  # the resolver's decoder of stored Resolutions
+        if res is not None:
+            if not isinstance(res, Resolution):
+                raise AssertionError(f"from_json gave {type(res).__name__}")
+            again = from_json(to_json(res))
+            if again != res:
+                raise AssertionError(f"round trip changed {res!r} into {again!r}")
     finally:
         cache.close()
 

@@ -131,6 +131,13 @@ ODD_TEXTS = [
     "#tag\r@name\x0b$AAPL\x0chttps://example.com\u2028#x\u2029",
     "\uffff#tag\ufffe",
     "\U0001f600" * 100 + "#end",
+    # Found by fuzz/fuzz_extract_html.py: a lone surrogate inside embed markup reached lxml.
+    '<blockquote class="bluesky-embed" data-bluesky-uri="at://did:plc:abc/app.bsky.feed.post/'
+    '3k2yihcrp6f2c"><p lang="en">Hello #world</p>&mdash; Alice (@alice.bsky.social) <a href='
+    '"https://bsky.app/profile/did:plc:abc/post/3k2yihcrp6f2c?ref_src=embed\udca2">January 1,'
+    " 2024 at 10:00 AM</a></blockquote>",
+    '<blockquote class="twitter-tweet"><p lang="en">Surrogate \ud800 #tag</p>&mdash; A \udfff '
+    '(@a) <a href="https://twitter.com/a/status/20">March 21, 2006</a></blockquote>',
 ]
 
 
