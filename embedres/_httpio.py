@@ -15,6 +15,7 @@ import itertools
 import socket
 import threading
 import time
+import weakref
 import zlib
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future
@@ -266,21 +267,24 @@ class Watchdog:
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
-        self._heap: list[tuple[float, int, WatchTarget]] = []
+        self._heap: list[tuple[float, int, weakref.ref[WatchTarget]]] = []
         self._seq = itertools.count()
         self._cv = threading.Condition()
         self._thread: threading.Thread | None = None
 
     def watch(self, when: float, target: WatchTarget) -> None:
-        """Call ``target.expire()`` at monotonic time ``when`` (targets ignore late calls)."""
+        """Call ``target.expire()`` at monotonic time ``when`` (targets ignore late calls).
+
+        Only a weak reference is kept: a finished request is freed at once, not at its deadline.
+        """
         with self._cv:
-            heapq.heappush(self._heap, (when, next(self._seq), target))
+            heapq.heappush(self._heap, (when, next(self._seq), weakref.ref(target)))
             if self._thread is None:
                 self._thread = threading.Thread(
                     target=self._run, name="embedres-watchdog", daemon=True
                 )
                 self._thread.start()
-            if self._heap[0][2] is target:
+            if self._heap[0][2]() is target:
                 self._cv.notify()
 
     def _run(self) -> None:
@@ -289,9 +293,10 @@ class Watchdog:
                 while not self._heap or self._heap[0][0] > self._clock():
                     wait = self._heap[0][0] - self._clock() if self._heap else None
                     self._cv.wait(wait)
-                _, _, target = heapq.heappop(self._heap)
-            with contextlib.suppress(Exception):  # a failing target must not stop the watchdog
-                target.expire()
+                target = heapq.heappop(self._heap)[2]()
+            if target is not None:
+                with contextlib.suppress(Exception):  # a failing target must not stop the watchdog
+                    target.expire()
 
 
 def check_number(value: object, name: str, *, minimum: float = 0.0) -> float:
