@@ -233,33 +233,17 @@ class HttpClient:
     ) -> None:
         if policy is not None and not isinstance(policy, AddressPolicy):
             raise InvalidArgument("policy must be an AddressPolicy")
-        if user_agent is not None and (
-            not isinstance(user_agent, str)
-            or not user_agent.strip()
-            or any(c in user_agent for c in "\r\n\0")
-        ):
-            raise InvalidArgument("user_agent must be a non-empty one-line string")
-        if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 0:
-            raise InvalidArgument(f"max_body must be an int >= 0, not {max_body!r}")
-        if not (proxies is None or proxies == "env" or isinstance(proxies, Mapping)):
-            raise InvalidArgument('proxies must be "env", None or a mapping')
-        if resolver is not None and not callable(resolver):
-            raise InvalidArgument("resolver must be a function (host, port) -> [ip, ...]")
+        _httpio.check_options(user_agent, max_body, proxies, resolver, ca_bundle)
         self.policy = policy or AddressPolicy()
         self.user_agent = user_agent or DEFAULT_USER_AGENT
-        self._headers = {
-            "User-Agent": self.user_agent,
-            "Accept": "*/*",
-            "Accept-Encoding": "gzip, deflate",
-        }
+        self._headers = {"User-Agent": self.user_agent, "Accept": "*/*"}
+        self._headers["Accept-Encoding"] = "gzip, deflate"  # decoded here, with a cap
         self.connect_timeout = _httpio.check_number(connect_timeout, "connect_timeout")
         self.read_timeout = _httpio.check_number(read_timeout, "read_timeout")
         self.deadline = _httpio.check_number(deadline, "deadline")
         self.max_body = max_body
         self.proxies = proxies if proxies is None or proxies == "env" else dict(proxies)
         self.resolver: NameResolver = resolver or _httpio.system_resolver
-        if ca_bundle is not None and not (isinstance(ca_bundle, str) and ca_bundle):
-            raise InvalidArgument("ca_bundle must be the path of a PEM file of CA certificates")
         self.ca_bundle = ca_bundle
         self._local = threading.local()
         self._sessions: dict[threading.Thread, requests.Session] = {}

@@ -35,6 +35,7 @@ __all__ = [
     "WatchTarget",
     "Watchdog",
     "check_number",
+    "check_options",
     "is_htmlish",
     "is_ip",
     "lookup_with_timeout",
@@ -392,3 +393,29 @@ def record(
         header_lines=tuple((str(k), str(v)) for k, v in pairs),
         elapsed=time.monotonic() - start,
     )
+
+
+def check_options(
+    user_agent: object, max_body: object, proxies: object, resolver: object, ca_bundle: object
+) -> None:
+    """Check the HTTP client's options (see :class:`embedres._http.HttpClient`).
+
+    Raises:
+        InvalidArgument: an option is malformed.
+
+    >>> check_options(None, 1024, "env", None, None)
+    """
+    if user_agent is not None and (
+        not isinstance(user_agent, str)
+        or not user_agent.strip()
+        or any(c in user_agent for c in "\r\n\0")
+    ):
+        raise InvalidArgument("user_agent must be a non-empty one-line string")
+    if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 0:
+        raise InvalidArgument(f"max_body must be an int >= 0, not {max_body!r}")
+    if not (proxies is None or proxies == "env" or isinstance(proxies, Mapping)):
+        raise InvalidArgument('proxies must be "env", None or a mapping')
+    if resolver is not None and not callable(resolver):
+        raise InvalidArgument("resolver must be a function (host, port) -> [ip, ...]")
+    if ca_bundle is not None and not (isinstance(ca_bundle, str) and ca_bundle):
+        raise InvalidArgument("ca_bundle must be the path of a PEM file of CA certificates")
