@@ -102,7 +102,7 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if value is None or not value.strip():
         return DEFAULT_RETRY_AFTER
     text = value.strip()
-    if text.isdigit():
+    if text.isascii() and text.isdigit():
         return min(float(int(text[:9])), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(text)

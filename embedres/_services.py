@@ -25,10 +25,9 @@ __all__ = [
 _WITHIN = re.compile(r"[0-9]+|(?:[0-9]+[dhms]\s*)+")
 
 
-def _http_url(url: str, what: str) -> str:
+def _http_url(url: object, what: str) -> None:
     if not isinstance(url, str) or urlsplit(url).scheme not in ("http", "https"):
         raise InvalidArgument(f"{what} must be an http(s) URL, not {url!r}")
-    return url
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +181,8 @@ def check_options(
     user_agent: object,
     warc_prefix: object,
     rate_limiter: object,
+    save_url: object,
+    save_options: object,
 ) -> None:
     """Reject malformed Archiver options at once.
 
@@ -202,6 +203,12 @@ def check_options(
         raise InvalidArgument("user_agent must be a non-empty one-line string")
     if not isinstance(warc_prefix, str) or not warc_prefix.replace("-", "").isalnum():
         raise InvalidArgument(f"warc_prefix must be letters, digits and '-': {warc_prefix!r}")
+    _http_url(save_url, "save_url")
+    if save_options is not None and not (
+        isinstance(save_options, Mapping)
+        and all(isinstance(k, str) and isinstance(v, str) for k, v in save_options.items())
+    ):
+        raise InvalidArgument("save_options must map form field names to strings")
     if rate_limiter is not None and not all(
         callable(getattr(rate_limiter, m, None)) for m in ("try_acquire", "release", "defer")
     ):

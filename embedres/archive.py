@@ -19,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime, timedelta, timezone
 from types import TracebackType
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from . import _lookup, _spn
 from ._archnet import LimiterPacer, Pacer, Reply, Transport, shared_pacer
@@ -132,8 +133,12 @@ class Archiver:
             user_agent=user_agent,
             warc_prefix=warc_prefix,
             rate_limiter=rate_limiter,
+            save_url=save_url,
+            save_options=save_options,
         )
         self.keys = _spn.find_keys(os.environ, _spn.home()) if keys == "auto" else check_keys(keys)
+        if isinstance(allow_hosts, str):
+            raise InvalidArgument("allow_hosts must be a sequence of HOST[:PORT], not a string")
         self.policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
         self.save_url = save_url.rstrip("/")
         self.if_not_archived_within = within(if_not_archived_within)
@@ -264,7 +269,7 @@ class Archiver:
         form = {"url": url, **self.save_options}
         if self.if_not_archived_within is not None:
             form["if_not_archived_within"] = self.if_not_archived_within
-        host = self.save_url.split("//", 1)[-1].split("/", 1)[0]
+        host = urlsplit(self.save_url).netloc
         submit_pacer = self._pacer(host, "save", _spn.spn_interval(self.keys is not None))
         session = self._session()
 

@@ -110,6 +110,9 @@ def test_lookup_rejects_non_date() -> None:
         ({"warc_prefix": "../evil"}, "warc_prefix"),
         ({"allow_hosts": ["http://x/"]}, "allow_hosts"),
         ({"user_agent": "two\nlines"}, "user_agent"),
+        ({"allow_hosts": "127.0.0.1:8080"}, "allow_hosts"),
+        ({"save_url": "web.archive.org"}, "save_url"),
+        ({"save_options": {"capture_all": 1}}, "save_options"),
         ({"save_timeout": True}, "save_timeout"),
     ],
 )
