@@ -264,18 +264,20 @@ class _Scanner:
 
     def _scan_run(self, run: _Run) -> None:
         text, rs = self.text, run.start
-        for scheme in ("https://", "http://"):
-            up = rs - len(scheme)
-            if up < 0 or text[up:rs].lower() != scheme:
-                continue
-            # A letter or digit may precede the scheme (fused text, docs/entities.md).
-            ok_before = up == 0 or up == self.forced or text[up - 1] not in _SCHEME_BAD_BEFORE
-            if (up >= self.min_u or up == self.forced) and ok_before and run.dots:
-                end = run.host_end(text, rs, 0) if text[rs] not in "-_" else -1
-                if end >= 0:
-                    self._matched(run, up, rs, end, scheme=True)
-            break
+        if rs >= 7 and text[rs - 3 : rs] == "://":
+            up = rs - 8 if rs >= 8 and text[rs - 8 : rs].lower() == "https://" else rs - 7
+            if text[up : up + 7].lower() in ("http://", "https:/"):
+                # A letter or digit may precede the scheme (fused text, docs/entities.md).
+                forced = up == self.forced
+                if (up >= self.min_u or forced) and (
+                    up == 0 or forced or text[up - 1] not in _SCHEME_BAD_BEFORE
+                ):
+                    end = run.host_end(text, rs, 0) if text[rs] not in "-_" else -1
+                    if end >= 0:
+                        self._matched(run, up, rs, end, scheme=True)
         useful = run.useful
+        if not useful or useful[-1] < 0:
+            return
         k = bisect.bisect_left(useful, bisect.bisect_left(run.dots, max(self.min_u, rs)))
         while k < len(useful):
             j = useful[k]

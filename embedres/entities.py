@@ -50,7 +50,7 @@ def _hashtags(text: str, fused_at: set[int]) -> list[Entity]:
     pats = P.compiled()
     matches = list(pats.hashtag.finditer(text))
     # A hashtag glued right after a split link (https://t.co/CODE#tag) is allowed too.
-    extra = [pats.hashtag_at.match(text, f) for f in sorted(fused_at)]
+    extra = [pats.hashtag_at.match(text, f) for f in sorted(fused_at)] if fused_at else []
     if any(extra):
         seen = {m.start() for m in matches}
         matches += [m for m in extra if m is not None and m.start() not in seen]
@@ -65,13 +65,14 @@ def _hashtags(text: str, fused_at: set[int]) -> list[Entity]:
             continue
         last_end = end
         name = m.group(1)
-        cut = _fused_scheme_cut(name, text, end)
-        if cut:
-            name = name[:-cut]
-            if not pats.hashtag_letter.search(name):
+        if end < len(text) and text[end] in "#\uff03:":
+            cut = _fused_scheme_cut(name, text, end)
+            if cut:
+                name = name[:-cut]
+                if not pats.hashtag_letter.search(name):
+                    continue
+            elif text[end] != ":" or text.startswith("://", end):
                 continue
-        elif end < len(text) and (text[end] in "#\uff03" or text.startswith("://", end)):
-            continue
         out.append(Entity(name, (start, start + 1 + len(name))))
     return out
 
@@ -98,23 +99,23 @@ def _mentions(text: str) -> list[Entity]:
     out: list[Entity] = []
     last_end = 0
     for m in P.MENTION.finditer(text):
-        start, end = m.start(), m.end()
-        ok = _mention_preceding_ok(text, start - 1, last_end)
-        if not ok:
+        start, end = m.span()
+        if start and not _mention_preceding_ok(text, start - 1, last_end):
             continue
         last_end = end
         name = m.group(1)
-        cut = 0 if m.group(2) else _fused_scheme_cut(name, text, end)
-        if cut:
-            name = name[:-cut]
-            if not name:
+        if end < len(text) and not text[end].isspace():
+            cut = 0 if m.group(2) else _fused_scheme_cut(name, text, end)
+            if cut:
+                name = name[:-cut]
+                if not name:
+                    continue
+            elif (
+                text[end] in "@\uff20"
+                or P.LATIN_ACCENT_CHAR.match(text, end)
+                or text.startswith("://", end)
+            ):
                 continue
-        elif end < len(text) and (
-            text[end] in "@\uff20"
-            or P.LATIN_ACCENT_CHAR.match(text, end)
-            or text.startswith("://", end)
-        ):
-            continue
         out.append(Entity(name, (start, start + 1 + len(name))))
     return out
 
@@ -166,10 +167,12 @@ def find_entities(text: str) -> Entities:
     if not isinstance(text, str):
         raise InvalidArgument(f"find_entities() takes a str, not {type(text).__name__}")
     hits = scan_urls(text)
-    hashtags = _hashtags(text, {h.end for h in hits if h.fused_after})
+    hashtags = _hashtags(text, {h.end for h in hits if h.fused_after} if hits else set())
     mentions, cashtags = _mentions(text), _cashtags(text)
-    if not (hashtags or mentions or cashtags):
-        return Entities(links=[_link(text, h) for h in hits])
+    # One kind alone cannot overlap itself: no sorting needed.
+    kinds = bool(hits) + bool(hashtags) + bool(mentions) + bool(cashtags)
+    if kinds <= 1:
+        return Entities(hashtags, mentions, cashtags, [_link(text, h) for h in hits])
     tagged: list[tuple[int, int, int, object]] = [(h.start, 0, h.end, h) for h in hits]
     for kind, found in enumerate((hashtags, mentions, cashtags), start=1):
         tagged.extend((e.span[0], kind, e.span[1], e) for e in found)
