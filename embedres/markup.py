@@ -205,6 +205,7 @@ class _Builder:
         self.last = text[-1]
 
     last = "\n"
+    keep_spaces = False
 
     def newline(self, at: int) -> None:
         if self.last != "\n":
@@ -213,7 +214,7 @@ class _Builder:
     def text(self, i: int, j: int) -> None:
         src, pos = self.src, i
         chunk = src[i:j]
-        if not _NEEDS_WORK.search(chunk):  # the common case: one plain run
+        if not _NEEDS_WORK.search(chunk) or (self.keep_spaces and "&" not in chunk):
             d = self.doc
             d._vis.append(self.length)
             d._raw.append(i)
@@ -240,6 +241,9 @@ class _Builder:
         self._spaces(pos, j)
 
     def _spaces(self, i: int, j: int) -> None:
+        if self.keep_spaces:
+            self.emit(self.src[i:j], i, j, True)
+            return
         pos = i
         for m in _WS_RUN.finditer(self.src, i, j):
             self.emit(self.src[pos : m.start()], pos, m.start(), True)
@@ -371,6 +375,8 @@ def parse_html(html: str) -> Document:
                 open_count[top] -= 1
                 if top in _HIDDEN:
                     hidden -= 1
+                if top == "pre":
+                    b.keep_spaces = open_count["pre"] > 0
                 if top in _CODE:
                     code -= 1
                     if code == 0:
@@ -402,6 +408,8 @@ def parse_html(html: str) -> Document:
             code += 1
             if code == 1:
                 code_start = b.length
+        if name == "pre":
+            b.keep_spaces = True
     for _, idx in stack:
         if idx >= 0:
             doc.elements[idx].end, doc.elements[idx].vis_end = n, b.length

@@ -22,7 +22,7 @@ def load(name: str) -> list[dict[str, Any]]:
 def source_of(case: dict[str, Any]) -> str:
     """The input of a case: inline ``input`` or the ``fixture`` file."""
     if "fixture" in case:
-        return (FIXTURES / case["fixture"]).read_text(encoding="utf-8")
+        return (FIXTURES / str(case["fixture"])).read_text(encoding="utf-8")
     text: str = case["input"]
     return text
 

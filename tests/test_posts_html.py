@@ -30,11 +30,12 @@ def test_html_fixture(case: dict[str, Any]) -> None:
 def test_entity_spans_index_the_source(case: dict[str, Any]) -> None:
     source = source_of(case)
     result = extract(source)
-    for entity in [*result.hashtags, *result.mentions, *result.cashtags]:
+    for entity in (*result.hashtags, *result.mentions, *result.cashtags):
         assert entity.text in source[entity.span[0] : entity.span[1]]
     for post in result.posts:
-        for entity in [*post.hashtags, *post.mentions, *post.links]:
-            assert post.span[0] <= entity.span[0] <= entity.span[1] <= post.span[1]
+        spans = [e.span for e in (*post.hashtags, *post.mentions)] + [k.span for k in post.links]
+        for start, end in spans:
+            assert post.span[0] <= start <= end <= post.span[1]
 
 
 def test_entities_come_from_visible_text_only() -> None:
