@@ -4,7 +4,7 @@ Run by hand from the repository root::
 
     .venv/bin/python bench/extract_speed.py [--repeat 3]
 
-Prints one table. MB/s counts UTF-8 bytes (10^6) of input per second of
+Prints one table. MB/s counts UTF-8 bytes (10^6) of input per CPU second (best of --repeat) of
 :func:`embedres.entities.find_entities`; "x article" is the time per byte relative to
 the article text (the issue's bound for pathological inputs is 10x). Targets (issue #2):
 >= 5 MB/s on article text, > 2.5 MB/s on tweet-sized texts called one by one.
@@ -125,11 +125,12 @@ PATHOLOGICAL: dict[str, Callable[[], str]] = {
 
 
 def best_of(repeat: int, fn: Callable[[], object]) -> float:
+    """Best CPU time of ``repeat`` runs (CPU time, so other processes on the host matter less)."""
     times = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()
         fn()
-        times.append(time.perf_counter() - t)
+        times.append(time.process_time() - t)
     return min(times)
 
 

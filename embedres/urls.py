@@ -71,6 +71,11 @@ class LinkInfo:
     """For ``post`` links, the canonical post URL."""
 
 
+def _need_str(name: str, url: object) -> None:
+    if not isinstance(url, str):
+        raise InvalidArgument(f"{name}() takes a str, not {type(url).__name__}")
+
+
 def _with_scheme(url: str) -> str:
     low = url[:10].lower()
     if low.startswith("//"):
@@ -89,11 +94,15 @@ def link_host(url: str) -> str:
     Returns:
         The host name (IPv6 literals without brackets); ``""`` for garbage.
 
+    Raises:
+        InvalidArgument: ``url`` is not a ``str``.
+
     >>> link_host("HTTPS://WWW.Example.COM:8080/Path")
     'example.com'
     >>> link_host("pic.twitter.com/UU7PNmTL0V")
     'pic.twitter.com'
     """
+    _need_str("link_host", url)
     try:
         host = urlsplit(_with_scheme(url.strip())).hostname or ""
     except ValueError:
@@ -102,7 +111,6 @@ def link_host(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-@functools.lru_cache(maxsize=4096)
 def classify_link(url: str) -> LinkInfo:
     """Say what kind of link ``url`` is, from the URL alone.
 
@@ -116,6 +124,9 @@ def classify_link(url: str) -> LinkInfo:
     Returns:
         A :class:`LinkInfo`.
 
+    Raises:
+        InvalidArgument: ``url`` is not a ``str``.
+
     >>> classify_link("https://t.co/CJ9ySZge7P").kind
     'short'
     >>> classify_link("pic.twitter.com/UU7PNmTL0V").kind
@@ -123,6 +134,12 @@ def classify_link(url: str) -> LinkInfo:
     >>> classify_link("https://example.com/a").kind, classify_link("https://example.com/a").host
     ('web', 'example.com')
     """
+    _need_str("classify_link", url)
+    return _classify(url)
+
+
+@functools.lru_cache(maxsize=4096)
+def _classify(url: str) -> LinkInfo:
     host = link_host(url)
     if host in SHORTENER_HOSTS:
         return LinkInfo("short", host)
@@ -235,12 +252,16 @@ def strip_tracking(url: str) -> str:
         The URL without ``utm_*``, click ids and the host's share parameters; unchanged
         when it has no query or cannot be parsed.
 
+    Raises:
+        InvalidArgument: ``url`` is not a ``str``.
+
     >>> strip_tracking("https://x.com/a/status/1?s=20&t=abc&lang=fr")
     'https://x.com/a/status/1?lang=fr'
     >>> strip_tracking("https://example.com/p?utm_source=tw&id=3&fbclid=x#top")
     'https://example.com/p?id=3#top'
     """
-    if not isinstance(url, str) or "?" not in url:
+    _need_str("strip_tracking", url)
+    if "?" not in url:
         return url
     try:
         parts = urlsplit(url)
@@ -272,6 +293,9 @@ def registered_domain(url: str) -> str:
 
     Returns:
         The registrable domain, lower-cased; the bare host for IPs and unknown suffixes.
+
+    Raises:
+        InvalidArgument: ``url`` is not a ``str``.
 
     >>> registered_domain("https://news.bbc.co.uk/a")
     'bbc.co.uk'

@@ -88,3 +88,18 @@ def test_tldextract_never_fetches(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.parametrize("url", ["https://twitter.com/a", "youtu.be/x", ""])
 def test_link_host_matches_classify(url: str) -> None:
     assert urls.link_host(url) == urls.classify_link(url).host
+
+
+def test_classify_is_cached_and_consistent() -> None:
+    first = urls.classify_link("https://t.co/CJ9ySZge7P")
+    assert urls.classify_link("https://t.co/CJ9ySZge7P") is first
+
+
+@pytest.mark.parametrize(
+    "func",
+    [urls.classify_link, urls.link_host, urls.strip_tracking, urls.registered_domain],
+)
+@pytest.mark.parametrize("bad", [None, b"https://t.co/x", ["x"], 3])
+def test_non_str_is_a_clear_error(func: Any, bad: Any) -> None:
+    with pytest.raises(InvalidArgument, match="takes a str"):
+        func(bad)
