@@ -46,21 +46,21 @@ def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return precision, recall, f1
 
 
+def _row(platform: str, form: str, tp: int, fp: int, fn: int) -> float:
+    p, r, f = _f1(tp, fp, fn)
+    print(f"{platform:10s} {form:5s} {tp:3d} {fp:3d} {fn:3d}  {p:.3f}  {r:.3f}  {f:.3f}")
+    return f
+
+
 def test_precision_recall_floors() -> None:
     tp, fp, fn = _score()
     keys = sorted(set(tp) | set(fp) | set(fn))
     print("\nplatform   form  tp  fp  fn  precision recall  F1")
     for key in keys:
-        p, r, f = _f1(tp[key], fp[key], fn[key])
-        print(
-            f"{key[0]:10s} {key[1]:5s} {tp[key]:3d} {fp[key]:3d} {fn[key]:3d}  {p:.3f}  {r:.3f}  {f:.3f}"
-        )
+        _row(key[0], key[1], tp[key], fp[key], fn[key])
     for form, floor in FLOORS.items():
         totals = [sum(c[k] for k in keys if k[1] == form) for c in (tp, fp, fn)]
-        p, r, f = _f1(*totals)
-        print(
-            f"{'ALL':10s} {form:5s} {totals[0]:3d} {totals[1]:3d} {totals[2]:3d}  {p:.3f}  {r:.3f}  {f:.3f}"
-        )
+        f = _row("ALL", form, *totals)
         assert totals[0] > 0, form
         assert f >= floor, f"{form}: F1 {f:.3f} below {floor}"
 
