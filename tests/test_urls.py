@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from embedres import urls
 from embedres.errors import InvalidArgument
@@ -103,3 +106,24 @@ def test_classify_is_cached_and_consistent() -> None:
 def test_non_str_is_a_clear_error(func: Any, bad: Any) -> None:
     with pytest.raises(InvalidArgument, match="takes a str"):
         func(bad)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["http", "https", "://", "//", "/", "?", "#", "&", "=", "@", ":", "[", "]", "%zz",
+             "%C3%A9", "a", "B", "1", ".", "-", "_", "bücher", "☃", "\ud800", "\x00", " ",
+             "t.co", "www.", "utm_source=x", "s=20", "99999", "xn--", "::1"]
+        ),
+        max_size=20,
+    ).map("".join)
+)  # fmt: skip
+def test_helpers_never_raise_anything_else(url: str) -> None:
+    """Any string: a result, or InvalidArgument from normalize_url; never a traceback."""
+    assert isinstance(urls.classify_link(url).kind, str)
+    assert isinstance(urls.link_host(url), str)
+    assert isinstance(urls.strip_tracking(url), str)
+    assert isinstance(urls.registered_domain(url), str)
+    with contextlib.suppress(InvalidArgument):
+        assert "://" in urls.normalize_url(url)
