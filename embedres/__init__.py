@@ -21,6 +21,15 @@ from .errors import (
     UnsafeURL,
     WarcWriteError,
 )
+from .ids import (
+    linkedin_time,
+    mastodon_time,
+    post_time,
+    shortcode_time,
+    snowflake_time,
+    tid_time,
+    tiktok_time,
+)
 from .model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
 from .pipeline import cite
 from .resolve import Resolver
@@ -53,7 +62,14 @@ __all__ = [
     "__version__",
     "cite",
     "extract",
+    "linkedin_time",
+    "mastodon_time",
+    "post_time",
     "replace_embeds",
+    "shortcode_time",
+    "snowflake_time",
+    "tid_time",
+    "tiktok_time",
 ]
 
 logging.getLogger(__name__).addHandler(logging.NullHandler())
