@@ -243,23 +243,23 @@ class _Scanner:
 
     def run(self) -> list[UrlHit]:
         """Visit each run of host characters around a dot that may start a TLD."""
-        text = self.text
+        text, pats = self.text, self.pats
         n = len(text)
         rev = text[::-1] if n > 512 else ""
+        forward = P.RUN_FORWARD.match
         done = 0
-        for m in self.pats.dot_hint.finditer(text):
+        for m in pats.dot_hint.finditer(text):
             dot = m.start()
             if dot < done:
                 continue
             if rev:
-                start = dot - _run_length(rev, n - dot)
+                start = n - forward(rev, n - dot).end()  # type: ignore[union-attr]
             else:
-                start = dot - _run_length(text[dot - 1 :: -1], 0) if dot else 0
-            end = dot + _run_length(text, dot)
-            done = end
+                start = dot - forward(text[dot - 1 :: -1]).end() if dot else 0  # type: ignore[union-attr]
+            end = done = forward(text, dot).end()  # type: ignore[union-attr]
             if end <= self.min_u and not start <= self.forced < end:
                 continue
-            self._scan_run(_Run(text, start, end, self.pats))
+            self._scan_run(_Run(text, start, end, pats))
         return self.hits
 
     def _scan_run(self, run: _Run) -> None:

@@ -133,17 +133,10 @@ def _cashtags(text: str) -> list[Entity]:
 
 
 def _link(text: str, hit: UrlHit) -> Link:
-    url = text[hit.start : hit.end]
-    info = classify_link(url)
-    return Link(
-        url=url,
-        span=(hit.start, hit.end),
-        kind=info.kind,
-        host=info.host,
-        platform=info.platform,
-        post_id=info.post_id,
-        canonical_url=info.canonical_url,
-    )
+    start, end = hit.start, hit.end
+    url = text[start:end]
+    i = classify_link(url)
+    return Link(url, (start, end), i.kind, i.host, i.platform, i.post_id, i.canonical_url)
 
 
 def find_entities(text: str) -> Entities:
