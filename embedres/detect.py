@@ -7,24 +7,36 @@ from typing import TypeVar
 
 from ._embeds_base import Found
 from .entities import Entities, find_entities
-from .errors import InvalidArgument
+from .errors import InputError, InvalidArgument
 from .flattened import find_text_posts
 from .ids import post_time
 from .markup import Document, looks_like_html, parse_html, plain_document
 from .model import Entity, Extraction, Link, Post
 from .platforms import find_html_posts
 
-__all__ = ["extract"]
+__all__ = ["MAX_INPUT_CHARS", "extract"]
+
+MAX_INPUT_CHARS = 32_000_000
+"""Longest input :func:`extract` reads (about 32 MB of text, far above any article)."""
 
 _E = TypeVar("_E", Entity, Link)
 
 
 def _to_source(doc: Document, items: list[_E]) -> list[_E]:
+    """Map visible-text spans to the source, keeping only entities written as they read.
+
+    An entity split by markup (``@<a>name</a>``) or spelled with a character reference
+    (``#Caf&eacute;``) has no source slice equal to it, so it is left out in HTML mode.
+    """
     if not doc.is_html:
         return items
     out: list[_E] = []
+    source = doc.source
     for item in items:
         span = doc.source_span(*item.span)
+        written = doc.text[item.span[0] : item.span[1]]
+        if source[span[0] : span[1]] != written:
+            continue
         if isinstance(item, Link):
             out.append(
                 Link(
@@ -55,7 +67,11 @@ def _day(value: date | datetime) -> date:
 
 
 def _dates(found: Found) -> tuple[date | datetime | None, tuple[str, ...]]:
-    """Choose ``published`` and note a displayed date that disagrees with the id."""
+    """Choose ``published`` and note a displayed date that disagrees with the id.
+
+    The markup's exact instant if any, else the date as displayed (what a reader and a
+    citation see), else the time in the post id.
+    """
     shown = found.published
     from_id = post_time(found.platform, found.post_id)
     warnings: tuple[str, ...] = ()
@@ -66,9 +82,7 @@ def _dates(found: Found) -> tuple[date | datetime | None, tuple[str, ...]]:
                 f"displayed date {_day(shown).isoformat()} and the time in post id "
                 f"{found.post_id} ({from_id.isoformat(timespec='seconds')}) differ by {gap} days",
             )
-    if isinstance(shown, datetime) and shown.tzinfo is not None:
-        return shown, warnings  # an exact instant written in the markup wins
-    return (from_id or shown), warnings
+    return (shown if shown is not None else from_id), warnings
 
 
 def _post(doc: Document, found: Found, ents: Entities) -> Post:
@@ -98,8 +112,9 @@ def extract(text: str, *, html: bool | None = None) -> Extraction:
 
     Pure and deterministic: it never touches the network. In HTML, entities come from
     the visible text only (never attributes, scripts or styles); every span indexes
-    ``text`` itself. A ``published`` value comes from the markup's exact instant if
-    any, else from the post id's time, else from the displayed date.
+    ``text`` itself. A post's ``published`` is the markup's exact instant if any, else
+    the displayed date, else the time in the post id. Inputs longer than
+    :data:`MAX_INPUT_CHARS` are refused.
 
     Args:
         text: the article, as plain text or HTML.
@@ -110,6 +125,7 @@ def extract(text: str, *, html: bool | None = None) -> Extraction:
 
     Raises:
         InvalidArgument: ``text`` is not a ``str``, or ``html`` is not a bool or None.
+        InputError: ``text`` is longer than :data:`MAX_INPUT_CHARS`.
 
     >>> x = extract("Hi\\n— RT France (@RTenfrancais) 17 Novembre 2015")
     >>> [(p.author_handle, p.published, p.lang, p.form) for p in x.posts]
@@ -119,6 +135,11 @@ def extract(text: str, *, html: bool | None = None) -> Extraction:
         raise InvalidArgument(f"extract() takes a str, not {type(text).__name__}")
     if html is not None and not isinstance(html, bool):
         raise InvalidArgument(f"html must be True, False or None, not {html!r}")
+    if len(text) > MAX_INPUT_CHARS:
+        raise InputError(
+            f"input of {len(text):,} characters is above the {MAX_INPUT_CHARS:,} that "
+            "extract() reads; split the document"
+        )
     is_html = looks_like_html(text) if html is None else html
     doc = parse_html(text) if is_html else plain_document(text)
     ents = find_entities(doc.text)

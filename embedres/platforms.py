@@ -180,21 +180,15 @@ def find_html_posts(doc: Document) -> list[Found]:
     [('twitter', '20', 'https://twitter.com/jack/status/20')]
     """
     found: list[Found] = []
-    taken: set[int] = set()
+    covered = -1  # end of the last embed read: elements before it are inside it
     for index, el in enumerate(doc.elements):
-        if el.name == "p":
-            continue
-        parent, depth = el.parent, 0
-        while parent >= 0 and parent not in taken and depth < 64:
-            parent, depth = doc.elements[parent].parent, depth + 1
-        if parent >= 0 and parent in taken:
-            taken.add(index)
+        if el.name == "p" or el.start < covered:
             continue
         for recognise in RECOGNISERS:
             post = recognise(doc, index)
             if post is not None:
                 post = replace(post, vis_span=(el.vis_start, max(el.vis_end, el.vis_start)))
                 found.append(_extend_to_script(doc, index, post))
-                taken.add(index)
+                covered = el.end
                 break
     return found
