@@ -65,12 +65,6 @@ def tld_end(text: str, pos: int, limit: int, pats: P.Compiled) -> int:
     return puny.end() if puny else -1
 
 
-def _run_length(text: str, pos: int) -> int:
-    """Number of host-run characters from ``pos`` on."""
-    m = P.RUN_FORWARD.match(text, pos)
-    return m.end() - pos if m else 0
-
-
 class _Run:
     """Dot positions of one run and, per label, the furthest reachable TLD end."""
 
