@@ -49,9 +49,10 @@ def tld_end(text: str, pos: int, limit: int, pats: P.Compiled) -> int:
     if pos >= limit:
         return -1
     m = P.ALNUM_RUN.match(text, pos, limit)
-    if m:
-        e = m.end()
-        if m.group().lower() in pats.ascii_tlds and (e == limit or text[e] not in "@+-"):
+    word = m.group().lower() if m else ""
+    if word:
+        e = pos + len(word)
+        if word in pats.ascii_tlds and (e == limit or text[e] not in "@+-"):
             return e
     for name in pats.other_tlds.get(text[pos].lower(), ()):
         e = pos + len(name)
@@ -61,7 +62,7 @@ def tld_end(text: str, pos: int, limit: int, pats: P.Compiled) -> int:
             and (e == limit or text[e] not in P.TLD_BAD_AFTER)
         ):
             return e
-    puny = P.PUNYCODE.match(text, pos, limit) if m else None
+    puny = P.PUNYCODE.match(text, pos, limit) if word == "xn" else None
     return puny.end() if puny else -1
 
 
