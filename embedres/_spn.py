@@ -264,8 +264,12 @@ def run_save(
         except RateLimited as exc:  # polls are throttled too (HTTP 429): back off, keep going
             wait = max(wait, exc.retry_after or 60.0)
             continue
+        except ArchiveUnavailable:
+            continue  # the job runs on without us: a failed poll is retried until the deadline
         if reply.status == 429:
             wait = max(wait, parse_retry_after(reply.header("retry-after")))
+            continue
+        if reply.status >= 500:
             continue
         status = _json(reply, url=url)
         if status.get("status") == "success":
