@@ -242,19 +242,18 @@ class _Scanner:
         n = len(text)
         rev = text[::-1] if n > 512 else ""
         forward = P.RUN_FORWARD.match
-        done = 0
-        for m in pats.dot_hint.finditer(text):
+        search = pats.dot_hint.search
+        m = search(text)
+        while m is not None:
             dot = m.start()
-            if dot < done:
-                continue
             if rev:
                 start = n - forward(rev, n - dot).end()  # type: ignore[union-attr]
             else:
                 start = dot - forward(text[dot - 1 :: -1]).end() if dot else 0  # type: ignore[union-attr]
-            end = done = forward(text, dot).end()  # type: ignore[union-attr]
-            if end <= self.min_u and not start <= self.forced < end:
-                continue
-            self._scan_run(_Run(text, start, end, pats))
+            end = forward(text, dot).end()  # type: ignore[union-attr]
+            if end > self.min_u or start <= self.forced < end:
+                self._scan_run(_Run(text, start, end, pats))
+            m = search(text, end)
         return self.hits
 
     def _scan_run(self, run: _Run) -> None:
