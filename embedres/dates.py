@@ -21,7 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
+from functools import cache, lru_cache
 
 __all__ = ["WIDGET_LANGS", "DateMatch", "match_date", "parse_date"]
 
@@ -239,6 +239,19 @@ def match_date(text: str, pos: int = 0, *, lang: str | None = None) -> DateMatch
     """
     if not isinstance(text, str) or pos >= len(text) or text[pos].isspace():
         return None
+    found = _match_window(text[pos : pos + _WINDOW], lang)
+    if found is None:
+        return None
+    return DateMatch(found.value, found.lang, found.start + pos, found.end + pos)
+
+
+# No widget date is longer than this; reading a window lets repeated dates hit the cache.
+_WINDOW = 64
+
+
+@lru_cache(maxsize=4096)
+def _match_window(text: str, lang: str | None) -> DateMatch | None:
+    pos = 0
     hint = _normalise_lang(lang)
     if hint is not None:
         found = _read(_table(hint), text, pos)

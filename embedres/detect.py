@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from datetime import date, datetime, timezone
 from typing import TypeVar
 
@@ -55,9 +56,17 @@ def _to_source(doc: Document, items: list[_E]) -> list[_E]:
 
 
 def _inside(items: list[_E], span: tuple[int, int] | None) -> list[_E]:
+    """The items (sorted by start) lying within ``span``, found by bisection."""
     if span is None:
         return []
-    return [item for item in items if span[0] <= item.span[0] and item.span[1] <= span[1]]
+    first = bisect_left(items, span[0], key=lambda item: item.span[0])
+    out: list[_E] = []
+    for item in items[first:]:
+        if item.span[0] >= span[1]:
+            break
+        if item.span[1] <= span[1]:
+            out.append(item)
+    return out
 
 
 def _day(value: date | datetime) -> date:

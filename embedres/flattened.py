@@ -245,12 +245,16 @@ def _facebook(text: str, m: re.Match[str], floor: int) -> Found | None:
     )
 
 
-def _candidates(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+def _candidates(
+    text: str, floor_for: Callable[[int], int], free: Callable[[tuple[int, int]], bool]
+) -> Iterator[Found]:
     for m in _ANCHOR.finditer(text):
+        if not free(m.span()):
+            continue  # inside an HTML embed or a code block already
         found = _attribution(text, m, floor_for(m.start()))
         if found is not None:
             yield found
-    for m in _INSTAGRAM.finditer(text):
+    for m in _INSTAGRAM.finditer(text) if "@" in text else ():
         yield _instagram(text, m, floor_for(m.start()))
     for m in _FACEBOOK.finditer(text):
         fb = _facebook(text, m, floor_for(m.start()))
@@ -307,7 +311,7 @@ def find_text_posts(text: str, blocked: list[tuple[int, int]] | None = None) -> 
         i = bisect_right(taken, (span[1], span[1]))
         return all(e <= span[0] or span[1] <= s for s, e in taken[max(0, i - 8) : i + 1])
 
-    for found in chain(_candidates(text, floor_for), _lone_urls(text)):
+    for found in chain(_candidates(text, floor_for, free), _lone_urls(text)):
         if free(found.span):
             accepted.append(found)
             insort(taken, found.span)
