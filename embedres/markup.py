@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import lru_cache
 from html import unescape
 from typing import Any
 
@@ -232,7 +233,7 @@ class _Builder:
             self._spaces(i, j)
             return
         for m in _ENTITY.finditer(src, i, j):
-            decoded = unescape(m.group(0))
+            decoded = _decode(m.group(0))
             if decoded == m.group(0):
                 continue
             self._spaces(pos, m.start())
@@ -251,6 +252,12 @@ class _Builder:
                 self.emit(" ", m.start(), m.end(), False)
             pos = m.end()
         self.emit(self.src[pos:j], pos, j, True)
+
+
+@lru_cache(maxsize=1024)
+def _decode(reference: str) -> str:
+    """Decode one character reference (cached: pages repeat the same few)."""
+    return unescape(reference)
 
 
 def _scan_tag(src: str, j: int) -> tuple[bool, str, dict[str, str], int, bool] | None:
