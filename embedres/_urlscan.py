@@ -84,10 +84,20 @@ class _Run:
             ends = [tld_end(text, d + 1, n, pats) for d in dots]
         else:
             ends = [-1] * m
-            j = 0
+            index = {d: j for j, d in enumerate(dots)}
+            ascii_tlds, alnum = pats.ascii_tlds, P.ALNUM_RUN.match
             for h in pats.dot_hint.finditer(text, start, end):
-                j = bisect.bisect_left(dots, h.start(), j)
-                ends[j] = tld_end(text, h.start() + 1, n, pats)
+                d = h.start()
+                word = alnum(text, d + 1)
+                # Skip the call when the label after the dot is plainly no TLD.
+                if (
+                    word
+                    and word.end() < n
+                    and text[word.end()] == "."
+                    and (word.group().lower() not in ascii_tlds)
+                ):
+                    continue
+                ends[index[d]] = tld_end(text, d + 1, n, pats)
         self.tld_end = ends
         if m == 1:  # the common case, "host.tld": no tables to build
             ok = ends[0] >= 0 and start < dots[0] and text[dots[0] - 1] not in "-_"
