@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterator
+from datetime import date, datetime
 from itertools import chain
 
 from ._embeds_base import Found, read_date
@@ -40,6 +41,7 @@ _HANDLE = rf"[A-Za-z0-9_]{{1,30}}(?:\.{_LABEL}){{0,8}}(?:@{_LABEL}(?:\.{_LABEL})
 _ANCHOR = re.compile(rf"\(\s{{0,2}}@(?P<h>{_HANDLE})\s{{0,2}}\)")
 _DASH = re.compile(r"(?:&mdash;|&#8212;|â€”|\\-|--|[—–―-]|(?<!\S)\?)(?=[ \t\u00a0]{1,3}\S)")
 _AFTER = re.compile(r"[ \t\u00a0]{0,3}(?:\r?\n[ \t\u00a0>]{0,6})?\[?")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})")
 _MD_LINK = re.compile(r"\]\((?P<url>[^()\s]{1,400})\)")
 _STATUS = re.compile(r"(?:https?://)?[A-Za-z0-9.-]{1,40}/[^\s()\[\]<>]{1,300}")
 _TIME = re.compile(r"(?:,? at| à| um| a las| alle)?\s{1,2}\d{1,2}[:h]\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?")
@@ -123,7 +125,16 @@ def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
     after = _AFTER.match(text, m.end())
     pos = after.end() if after else m.end()
     when = match_date(text, pos)
-    end, url, published_text, published = m.end(), None, None, None
+    end, url, published_text = m.end(), None, None
+    published: date | datetime | None = None
+    iso = _ISO.match(text, pos) if when is None else None
+    if iso is not None:  # third-party embed generators write ISO 8601 instants
+        try:
+            published = datetime.fromisoformat(iso.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            iso = None
+        else:
+            end, published_text = iso.end(), iso.group(0)
     if when is not None:
         end, published = when.end, when.value
         tm = _TIME.match(text, end) if platform != "twitter" else None
@@ -133,7 +144,7 @@ def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
         link = _MD_LINK.match(text, end)
         if link:
             url, end = link["url"], link.end()
-    else:
+    elif iso is None:
         link = _STATUS.match(text, pos)
         ref = parse_post_url(link.group(0).rstrip(".,;:!?")) if link else None
         if ref is None:

@@ -72,3 +72,59 @@ def test_scoring_counts_a_wrong_field_as_a_miss() -> None:
     assert mismatches(post, {"platform": "twitter", "author_handle": "club_a"}, source) == []
     assert mismatches(post, {"platform": "twitter", "author_handle": "other"}, source) != []
     assert _f1(0, 1, 1) == (0.0, 0.0, 0.0) and _f1(3, 0, 0) == (1.0, 1.0, 1.0)
+
+
+def _flatten(html: str, how: str) -> str:
+    """The page as a scraper would give it (bs4 is only a test tool here)."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "lxml")
+    for bad in soup.find_all(["script", "style", "template", "iframe", "noscript"]):
+        bad.decompose()
+    if how == "get_text":
+        return str(soup.get_text())
+    if how == "lines":
+        return str(soup.get_text("\n"))
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    for block in soup.find_all(["p", "blockquote", "div", "li", "h1", "figure"]):
+        block.insert_after("\n")
+    return str(soup.get_text())
+
+
+def test_flattened_fixtures_keep_their_tweets() -> None:
+    """Each fixture's tweets and skeets, flattened three ways, are found again as text posts."""
+    tp = fp = fn = 0
+    for case in load("posts_html.json"):
+        source = source_of(case)
+        wanted = [
+            p
+            for p in extract(source).posts
+            if p.platform in ("twitter", "bluesky") and p.published_text and p.author_name
+        ]
+        for how in ("get_text", "lines", "blocks"):
+            text = _flatten(source, how)
+            found = [
+                p
+                for p in extract(text, html=False).posts
+                if p.platform in ("twitter", "bluesky") and p.form == "text"
+            ]
+            for want in wanted:
+                match = next(
+                    (
+                        p
+                        for p in found
+                        if p.author_handle == want.author_handle
+                        and p.published_text == want.published_text
+                    ),
+                    None,
+                )
+                if match is None:
+                    fn += 1
+                else:
+                    tp += 1
+                    found.remove(match)
+            fp += len(found)
+    f = _row("flattened", "text", tp, fp, fn)
+    assert tp >= 40
+    assert f >= FLOORS["text"]
