@@ -142,6 +142,10 @@ RECOGNISERS: tuple[Recogniser, ...] = (
 )
 """Every recogniser, tried in order on each recorded element."""
 
+_EMBED_CLASSES = {
+    "twitter-tweet", "twitter-video", "bluesky-embed", "instagram-media", "tiktok-embed",
+    "text-post-media", "mastodon-embed", "reddit-embed-bq", "reddit-card",
+}  # fmt: skip
 _WIDGET_HOSTS = re.compile(
     r"(?:platform\.(?:twitter|x)\.com|embed\.bsky\.app|instagram\.com|tiktok\.com|"
     r"embed\.reddit(?:media)?\.com|threads\.(?:net|com)|/embed\.js|connect\.facebook\.net)",
@@ -191,4 +195,7 @@ def find_html_posts(doc: Document) -> list[Found]:
                 found.append(_extend_to_script(doc, index, post))
                 covered = el.end
                 break
+        else:
+            if classes(el) & _EMBED_CLASSES:
+                covered = el.end  # an embed too broken to read: nothing inside it is one
     return found
