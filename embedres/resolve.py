@@ -14,20 +14,17 @@ Bad links are statuses (``ok``, ``dead``, ``blocked``, ``error``, ``timeout``, `
 from __future__ import annotations
 
 import dataclasses
-import heapq
-import itertools
 import logging
 import os
-import queue
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Literal
 
 from . import _hops
+from ._batch import run_batch
 from ._cache import Cache, CacheError, SQLiteCache
 from ._httpio import NameResolver
 from ._policy import DEFAULT_PORTS, AddressPolicy
@@ -348,58 +345,14 @@ class Resolver:
                 progress(done, len(unique))
 
         if walks:
-            self._schedule(walks, min(concurrency, len(walks)), finished)
+            try:
+                run_batch(
+                    walks,
+                    workers=min(concurrency, len(walks)),
+                    step=self._step,
+                    limiter=self.limiter,
+                    finished=finished,
+                )
+            finally:
+                self.http.prune()  # the worker threads have ended: close their sessions
         return [results[u] for u in items]
-
-    def _schedule(
-        self, walks: list[_hops.Walk], workers: int, finished: Callable[[_hops.Walk], None]
-    ) -> None:
-        """Run walks hop by hop on ``workers`` threads, parking waits in a timer heap.
-
-        First hops go before continuations (up to a window of open links): shorteners are
-        usually the first hop, so their rate limits are met early and waited out while the
-        rest of the batch proceeds.
-        """
-        fresh = list(reversed(walks))
-        ready: list[_hops.Walk] = []
-        parked: list[tuple[float, int, _hops.Walk]] = []
-        seq = itertools.count()
-        done: queue.SimpleQueue[tuple[_hops.Walk, float | None]] = queue.SimpleQueue()
-        in_flight = opened = 0
-        window = 50 * workers
-
-        def run(walk: _hops.Walk) -> None:
-            done.put((walk, self._step(walk)))
-
-        with ThreadPoolExecutor(workers, thread_name_prefix="embedres-resolve") as pool:
-            while fresh or ready or parked or in_flight:
-                now = time.monotonic()
-                while parked and parked[0][0] <= now:
-                    ready.append(heapq.heappop(parked)[2])
-                while (fresh or ready) and in_flight < workers:
-                    if fresh and (opened < window or not ready):
-                        walk, opened = fresh.pop(), opened + 1
-                    else:
-                        walk = ready.pop()
-                    wait = self.limiter.try_acquire(walk.host)
-                    if wait is None:
-                        pool.submit(run, walk)
-                        in_flight += 1
-                    else:
-                        heapq.heappush(parked, (wait, next(seq), walk))
-                timeout = max(0.0, parked[0][0] - time.monotonic()) if parked else None
-                if not in_flight and timeout is None:
-                    continue
-                try:
-                    walk, wake = done.get(timeout=timeout)
-                except queue.Empty:
-                    continue
-                in_flight -= 1
-                if walk.result is not None:
-                    opened -= 1
-                    finished(walk)
-                elif wake is not None and wake > time.monotonic():
-                    heapq.heappush(parked, (wake, next(seq), walk))
-                else:
-                    ready.append(walk)
-        self.http.prune()
