@@ -59,9 +59,9 @@ def _inside(items: list[_E], span: tuple[int, int] | None) -> list[_E]:
     """The items (sorted by start) lying within ``span``, found by bisection."""
     if span is None:
         return []
-    first = bisect_left(items, span[0], key=lambda item: item.span[0])
     out: list[_E] = []
-    for item in items[first:]:
+    for i in range(bisect_left(items, span[0], key=lambda item: item.span[0]), len(items)):
+        item = items[i]
         if item.span[0] >= span[1]:
             break
         if item.span[1] <= span[1]:
