@@ -294,8 +294,15 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--no-naive", action="store_true")
+    ap.add_argument(
+        "--skip",
+        action="append",
+        default=[],
+        choices=list(KINDS),
+        help="leave this kind of link out (repeatable)",
+    )
     args = ap.parse_args()
-    plan = make_plan(args.links, args.seed)
+    plan = [link for link in make_plan(args.links, args.seed) if link["kind"] not in args.skip]
     parent, child = multiprocessing.Pipe()
     proc = multiprocessing.Process(target=serve, args=(plan, args.latency, child), daemon=True)
     proc.start()
@@ -332,9 +339,8 @@ def main() -> None:
     )
     for r in results:
         cells = [
-            f"{100 * r['per_kind'][k][0] / r['per_kind'][k][2]:.0f}"
+            f"{100 * r['per_kind'][k][0] / r['per_kind'][k][2]:.0f}" if k in r["per_kind"] else "-"
             for k in kinds
-            if k in r["per_kind"]
         ]
         print(f"| {r['name']} | " + " | ".join(cells) + " |")
     parent.send("done")
