@@ -33,8 +33,7 @@ def _to_source(doc: Document, items: list[_E]) -> list[_E]:
         return items
     out: list[_E] = []
     source = doc.source
-    for item in items:
-        span = doc.source_span(*item.span)
+    for item, span in zip(items, doc.source_spans([i.span for i in items]), strict=True):
         written = doc.text[item.span[0] : item.span[1]]
         if source[span[0] : span[1]] != written:
             continue

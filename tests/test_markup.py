@@ -132,3 +132,13 @@ def test_random_markup_maps_inside_the_source(source: str) -> None:
     for i in range(len(doc.text)):
         start, end = doc.source_span(i, i + 1)
         assert 0 <= start <= end <= len(source)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet="<>/abp &;#\n", max_size=60), st.data())
+def test_batch_mapping_equals_one_by_one(source: str, data: st.DataObject) -> None:
+    doc = parse_html(source)
+    n = len(doc.text)
+    starts = sorted(data.draw(st.lists(st.integers(0, max(n - 1, 0)), max_size=6)))
+    spans = [(s, min(n, s + data.draw(st.integers(0, 4)))) for s in starts] if n else []
+    assert doc.source_spans(spans) == [doc.source_span(s, e) for s, e in spans]
