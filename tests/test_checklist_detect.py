@@ -185,9 +185,8 @@ def test_row_16_unsafe_schemes_never_emitted(html: str) -> None:
 def test_row_46_oversized_input_is_refused_or_handled() -> None:
     """Row 46: input above the documented maximum gives a documented embedres exception.
 
-    The limit is read from the detector (``MAX_INPUT_CHARS``). embedres documents no maximum
-    today (docs/entities.md: linear time at any size), so the row does not apply and row 42
-    covers large inputs; the test starts to bite as soon as a limit is declared.
+    The limit is the detector's ``MAX_INPUT_CHARS`` (docs/posts.md: 32 million characters,
+    ``InputError``); without a declared limit the row would not apply (row 42 covers size).
     """
     from embedres import detect
 
