@@ -150,7 +150,7 @@ class Document:
             return [self.source_span(s, e) for s, e in spans]
         vis, raw, raw_end, linear = self._vis, self._raw, self._raw_end, self._linear
         out: list[tuple[int, int]] = []
-        last, seg = len(vis) - 1, 0
+        last, seg = len(vis) - 1, self._seg(spans[0][0]) if spans else 0
         for start, end in spans:
             if start < vis[seg]:
                 seg = self._seg(start)
