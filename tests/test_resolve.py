@@ -158,3 +158,16 @@ def test_parked_links_do_not_hold_the_only_worker(mock: responses.RequestsMock) 
     assert [g.status for g in got] == ["ok"] * 6
     assert finished[-1] == "https://slow.example/"  # everything else ran during its wait
     assert [c.request.url for c in mock.calls][:2] == ["https://slow.example/", others[0]]
+
+
+def test_a_failing_progress_callback_stops_the_batch(mock: responses.RequestsMock) -> None:
+    urls = [f"https://site.example/{i}" for i in range(30)]
+    register(mock, [{"url": u, "status": 200, "body": "x"} for u in urls])
+
+    def progress(done: int, total: int) -> None:
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        make({}).resolve_many(urls, concurrency=4, progress=progress)
+    assert len(mock.calls) < len(urls)
