@@ -39,7 +39,9 @@ Errors (all subclasses of :class:`embedres.errors.EmbedresError`)::
 
 Guarantees: the host is looked up once per request (through ``resolver``, within the
 deadline); each address is checked by the policy and the socket connects to a checked address
-(never a second lookup), while SNI, certificate checks and ``Host`` use the name. No cookie
+(never a second lookup), while SNI, certificate checks and ``Host`` use the name; a kept-alive
+connection is reused only for its own host and port, and leads to an address checked when it
+was opened. No cookie
 jar, no ``.netrc``, no automatic redirects; TLS is always verified. Bodies are streamed and
 cut at the cap, compressed ones are never inflated beyond it. Proxies are opt-in: with one,
 the target's addresses are still checked, but the proxy makes the connection, so DNS

@@ -231,3 +231,11 @@ def test_no_cookies_are_kept_or_sent() -> None:
         c.request("GET", srv.url("/set"))
         c.request("GET", srv.url("/next"))
     assert all("cookie" not in r.headers for r in srv.requests)
+
+
+def test_ipv6_loopback_when_allowed() -> None:
+    with LoopbackServer({"/a": redirect("/b"), "/b": html(b"v6")}, host="::1") as srv:
+        res = Resolver(cache=None, allow_hosts=(f"[::1]:{srv.port}",)).resolve(srv.url("/a"))
+        blocked = Resolver(cache=None).resolve(srv.url("/a"))
+    assert res.status == "ok" and res.final_url == srv.url("/b"), res
+    assert blocked.status == "blocked" and srv.connections == 1
