@@ -37,7 +37,7 @@ settings.register_profile(
     print_blob=True,
 )
 _BASE = settings.get_profile("embedres-hardening")
-FAST = settings(_BASE, max_examples=300)
+FAST = settings(_BASE, max_examples=200)
 SLOW = settings(_BASE, max_examples=60)
 
 # Pieces that steer random text towards the detector's grammar (sigils, URL parts, embed lines).
