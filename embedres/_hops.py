@@ -17,7 +17,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from . import _redirects
-from ._httpio import BlockedAddress, FetchError, FetchTimeout, HttpResponse, InvalidURL
+from ._httpio import (
+    BlockedAddress,
+    FetchError,
+    FetchTimeout,
+    HttpResponse,
+    InvalidURL,
+    NoNetwork,
+)
 from ._ratelimit import RateLimiter
 from .model import Hop, Resolution, Status
 
@@ -232,6 +239,8 @@ def _failed(walk: Walk, exc: FetchError, s: Settings) -> float | None:
         if isinstance(exc, BlockedAddress)
         else "timeout"
         if isinstance(exc, FetchTimeout)
+        else "offline"
+        if isinstance(exc, NoNetwork)
         else "error"
     )
     _finish(walk, status, None, error=str(exc))

@@ -51,6 +51,7 @@ One ``requests.Session`` per calling thread.
 
 from __future__ import annotations
 
+import errno
 import socket
 import threading
 import time
@@ -67,7 +68,14 @@ from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.util import connection as u3conn
 
 from . import _httpio
-from ._httpio import BlockedAddress, FetchError, FetchTimeout, HttpResponse, InvalidURL
+from ._httpio import (
+    BlockedAddress,
+    FetchError,
+    FetchTimeout,
+    HttpResponse,
+    InvalidURL,
+    NoNetwork,
+)
 from ._policy import AddressPolicy
 from ._version import __version__
 from .errors import InvalidArgument
@@ -126,6 +134,9 @@ class _GuardMixin:
                 failure = FetchTimeout(f"connect to {self.host} timed out", transient=True)
                 continue
             except OSError as exc:
+                if exc.errno == errno.ENETUNREACH:
+                    failure = NoNetwork(f"cannot connect to {self.host}: network is unreachable")
+                    continue
                 failure = FetchError(
                     f"cannot connect to {self.host}: {exc.strerror or exc}", transient=True
                 )
@@ -304,6 +315,12 @@ class HttpClient:
                 )
             except TimeoutError:
                 raise FetchTimeout(f"looking up {host} took too long", transient=True) from None
+            except socket.gaierror as exc:
+                # EAI_AGAIN: no name server could be reached (e.g. no network at all);
+                # other codes (EAI_NONAME, ...) are answers about this host.
+                if exc.errno == socket.EAI_AGAIN:
+                    raise NoNetwork(f"cannot resolve {host}: no name service reachable") from None
+                raise FetchError(f"cannot resolve {host} ({exc.strerror or exc})") from None
             except Exception as exc:
                 raise FetchError(f"cannot resolve {host} ({type(exc).__name__})") from None
         allowed: list[str] = []

@@ -31,6 +31,7 @@ __all__ = [
     "FetchTimeout",
     "HttpResponse",
     "InvalidURL",
+    "NoNetwork",
     "RequestContext",
     "WatchTarget",
     "Watchdog",
@@ -67,6 +68,14 @@ class FetchTimeout(FetchError):
 
 class InvalidURL(FetchError):
     """The URL cannot be parsed or prepared for a request."""
+
+
+class NoNetwork(FetchError):
+    """This machine has no working network: no name service answers, or no route out.
+
+    The resolver reports it as ``offline`` (never cached), so the same link is tried again
+    once the network is back.
+    """
 
 
 @dataclass(frozen=True, slots=True)
