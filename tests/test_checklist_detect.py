@@ -138,6 +138,9 @@ ODD_TEXTS = [
     " 2024 at 10:00 AM</a></blockquote>",
     '<blockquote class="twitter-tweet"><p lang="en">Surrogate \ud800 #tag</p>&mdash; A \udfff '
     '(@a) <a href="https://twitter.com/a/status/20">March 21, 2006</a></blockquote>',
+    # Found by the long fuzz run: a C0 control character in the attribution reached lxml.
+    '<blockquote class="twitter-tweet"><p>a</p>&mdash; RT\x1aFrance (@a) <a href="https://'
+    'twitter.com/a/status/20">March 21, 2006</a></blockquote>',
 ]
 
 
