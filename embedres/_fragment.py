@@ -8,6 +8,7 @@ afford; lxml alone takes about a tenth of that.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 __all__ = ["Node", "fragment"]
@@ -80,6 +81,9 @@ class Node:
         parent.remove(el)
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def fragment(html: str) -> Node | None:
     """Parse one embed block (lxml's HTML parser) and return its first element.
 
@@ -96,6 +100,9 @@ def fragment(html: str) -> Node | None:
     import lxml.etree
     import lxml.html  # lazily: plain-text extraction never needs it
 
+    # lxml keeps control characters it parsed but refuses them in text it is given later
+    # (the <br> tails and extract() below): make them spaces first, as browsers show them.
+    html = _NOT_XML.sub(" ", html)
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (lxml.etree.ParserError, ValueError):
