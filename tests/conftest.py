@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import socket
 from collections.abc import Iterator
@@ -11,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from ._netguard.sitecustomize import is_loopback
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("EMBEDRES_SHARED", REPO.parent / "shared"))
 CONFORMANCE = SHARED / "conformance" / "twitter-text"
 SEED = REPO / "seeds" / "000_aff3667e527335b6.txt"
-
-_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 
 # Every Python subprocess a test starts loads tests/_netguard/sitecustomize.py, which makes
 # anything but loopback unreachable there too (a CLI run in a subprocess never leaves the machine).
@@ -25,20 +24,6 @@ os.environ["EMBEDRES_NETGUARD"] = "1"
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (_GUARD_DIR, os.environ.get("PYTHONPATH", "")) if p
 )
-
-
-def _is_loopback(host: Any) -> bool:
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    if not isinstance(host, str):
-        return False
-    host = host.strip("[]").split("%", 1)[0]
-    if host.lower() in _LOOPBACK_NAMES:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 class NetworkBlocked(AssertionError):
@@ -53,7 +38,7 @@ def _only_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     real_getaddrinfo = socket.getaddrinfo
 
     def check(sock: socket.socket, address: Any) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(address[0]):
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_loopback(address[0]):
             raise NetworkBlocked(f"test tried to connect to {address!r}")
 
     def connect(sock: socket.socket, address: Any) -> None:
@@ -65,7 +50,7 @@ def _only_loopback(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         return real_connect_ex(sock, address)
 
     def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        if host is not None and not _is_loopback(host):
+        if host is not None and not is_loopback(host):
             raise NetworkBlocked(f"test tried to look up {host!r}")
         return real_getaddrinfo(host, *args, **kwargs)
 

@@ -6,28 +6,31 @@ import ipaddress
 import os
 import socket
 
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+
+
+def is_loopback(host: object) -> bool:
+    """Whether ``host`` (a name, an address, or bytes) is loopback."""
+    if isinstance(host, bytes):
+        host = host.decode("ascii", "replace")
+    if not isinstance(host, str):
+        return False
+    host = host.strip("[]").split("%", 1)[0]
+    if host.lower() in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
 if os.environ.get("EMBEDRES_NETGUARD") == "1":
-    _LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
-
-    def _is_loopback(host: object) -> bool:
-        if isinstance(host, bytes):
-            host = host.decode("ascii", "replace")
-        if not isinstance(host, str):
-            return False
-        host = host.strip("[]").split("%", 1)[0]
-        if host.lower() in _LOOPBACK_NAMES:
-            return True
-        try:
-            return ipaddress.ip_address(host).is_loopback
-        except ValueError:
-            return False
-
     _connect = socket.socket.connect
     _connect_ex = socket.socket.connect_ex
     _getaddrinfo = socket.getaddrinfo
 
     def _check(sock: socket.socket, address: object) -> None:
-        if sock.family in (socket.AF_INET, socket.AF_INET6) and not _is_loopback(
+        if sock.family in (socket.AF_INET, socket.AF_INET6) and not is_loopback(
             address[0]  # type: ignore[index]
         ):
             raise OSError(101, f"network is unreachable (test guard): {address!r}")
@@ -41,7 +44,7 @@ if os.environ.get("EMBEDRES_NETGUARD") == "1":
         return _connect_ex(sock, address)  # type: ignore[arg-type]
 
     def getaddrinfo(host: object, *args: object, **kwargs: object) -> object:
-        if host is not None and not _is_loopback(host):
+        if host is not None and not is_loopback(host):
             raise socket.gaierror(socket.EAI_AGAIN, "no look-ups off loopback (test guard)")
         return _getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
 
