@@ -21,13 +21,20 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-try:  # atheris is optional: CI without it falls back to hypothesis.
-    import atheris
 
-    HAVE_ATHERIS = not os.environ.get("EMBEDRES_FUZZ_NO_ATHERIS")
-except ImportError:  # pragma: no cover - depends on the environment
-    atheris = None
-    HAVE_ATHERIS = False
+def _load_atheris() -> Any:
+    """atheris, or None; not even imported when disabled (importing it hooks tracing)."""
+    if os.environ.get("EMBEDRES_FUZZ_NO_ATHERIS"):
+        return None
+    try:  # atheris is optional: CI without it falls back to hypothesis.
+        import atheris as module
+    except ImportError:  # pragma: no cover - depends on the environment
+        return None
+    return module
+
+
+atheris = _load_atheris()
+HAVE_ATHERIS = atheris is not None
 
 FUZZ_DIR = Path(__file__).resolve().parent
 REPO = FUZZ_DIR.parent
@@ -44,7 +51,7 @@ def text_of(data: bytes) -> str:
 def instrumented() -> contextlib.AbstractContextManager[Any]:
     """Context under which the code under test is imported (coverage-guided with atheris)."""
     if HAVE_ATHERIS:
-        return atheris.instrument_imports(include=["embedres"])  # type: ignore[no-any-return]
+        return atheris.instrument_imports(include=["embedres"])  # type: ignore[no-any-return,unused-ignore]
     return contextlib.nullcontext()
 
 

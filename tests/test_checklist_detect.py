@@ -7,6 +7,7 @@ input may cost at most 8x more once it takes 0.5 s); speed figures live in bench
 from __future__ import annotations
 
 import json
+import sys
 import time
 from typing import Any
 
@@ -21,6 +22,15 @@ from .test_properties import check_extraction
 CASES: list[dict[str, Any]] = json.loads(
     (REPO / "tests" / "cases" / "checklist_pathological.json").read_text(encoding="utf-8")
 )
+
+
+# Under a tracer (coverage, a debugger) Python runs several times slower: widen the budgets.
+SLOWDOWN = 5.0 if sys.gettrace() is not None else 1.0
+
+
+def budget(chars: int) -> float:
+    """R11's time budget for ``chars`` characters: 1 s + 4 us/char (widened under a tracer)."""
+    return SLOWDOWN * (1.0 + 4e-6 * chars)
 
 
 def _build(case: dict[str, Any], n: int) -> str:
@@ -41,9 +51,9 @@ def assert_linear(case: dict[str, Any], html: bool | None) -> None:
     small, big = _build(case, n // 4), _build(case, n)
     t_small = _timed(small, html)
     t_big = _timed(big, html)
-    budget = 1.0 + 4e-6 * len(big)
-    assert t_big <= budget, f"{case['description']}: {t_big:.2f}s > {budget:.2f}s"
-    if t_big >= 0.5:
+    limit = budget(len(big))
+    assert t_big <= limit, f"{case['description']}: {t_big:.2f}s > {limit:.2f}s"
+    if t_big >= 0.5 * SLOWDOWN:
         assert t_big <= 8 * max(t_small, 0.01), (
             f"{case['description']}: super-linear, {t_small:.2f}s -> {t_big:.2f}s for 4x input"
         )
@@ -86,7 +96,7 @@ def test_row_42_ten_megabyte_article_within_budget(seed_text: str, html: bool) -
     start = time.perf_counter()
     x = embedres.extract(text)
     elapsed = time.perf_counter() - start
-    assert elapsed <= 1.0 + 4e-6 * len(text), elapsed
+    assert elapsed <= budget(len(text)), elapsed
     assert x.is_html is html
     assert len(x.hashtags) >= 2 * (len(text) // 1_000_000)
     if html:
@@ -115,8 +125,8 @@ def test_row_45_five_thousand_blockquotes_give_proportional_posts() -> None:
     assert len(xb.posts) == 5000
     assert [p.author_handle for p in xb.posts] == [f"user{i}" for i in range(5000)]
     check_extraction(big, xb)
-    assert t2 - t1 <= 1.0 + 4e-6 * len(big)
-    if t2 - t1 >= 0.5:
+    assert t2 - t1 <= budget(len(big))
+    if t2 - t1 >= 0.5 * SLOWDOWN:
         assert t2 - t1 <= 8 * (t1 - t0)
 
 
@@ -201,4 +211,45 @@ def test_row_46_oversized_input_is_refused_or_handled() -> None:
     with pytest.raises(EmbedresError) as info:
         embedres.extract(text)
     assert str(info.value)
-    assert time.perf_counter() - start <= 1.0 + 4e-6 * len(text)
+    assert time.perf_counter() - start <= budget(len(text))
+
+
+_BAD_URLS = [
+    "http://[::1/x",
+    "https://[www.facebook.com/plugins/post.php?href=x",
+    "https://example.com:99999/x",
+    "https://%zz/x",
+    "https://a\x00b/x",
+    "//[",
+    "[",
+]
+_EMBED_SHAPES = [
+    '<iframe src="{u}" class="mastodon-embed"></iframe>',
+    '<iframe src="{u}/embed" width="400"></iframe>',
+    '<iframe src="https://www.facebook.com/plugins/post.php?href={u}"></iframe>',
+    '<iframe src="{u}" title="YouTube video player"></iframe>',
+    '<blockquote class="tiktok-embed" cite="{u}" data-video-id="7000000000000000000">'
+    "<section>x</section></blockquote>",
+    '<blockquote class="instagram-media" data-instgrm-permalink="{u}"><a href="{u}">x</a>'
+    "</blockquote>",
+    '<blockquote class="twitter-tweet"><p>x</p>&mdash; A (@a) <a href="{u}">March 21, 2006</a>'
+    "</blockquote>",
+    '<blockquote class="bluesky-embed" data-bluesky-uri="{u}"><p>x</p></blockquote>',
+    '<blockquote class="reddit-embed-bq"><a href="{u}">t</a></blockquote>',
+    '<blockquote class="text-post-media" data-text-post-permalink="{u}"></blockquote>',
+    '<div class="fb-post" data-href="{u}"></div>',
+    '<script async src="https://telegram.org/js/telegram-widget.js" data-telegram-post="{u}">'
+    "</script>",
+    "<p>{u}</p>",
+]
+
+
+@pytest.mark.parametrize("shape", _EMBED_SHAPES, ids=range(len(_EMBED_SHAPES)))
+def test_row_44_malformed_urls_inside_embed_markup(shape: str) -> None:
+    """Row 44: embed markup whose URLs are malformed (unclosed IPv6 bracket, bad port, bad
+    escapes, NUL) gives an extraction, never an exception (fuzz finding: ``urlsplit`` raised
+    ``ValueError: Invalid IPv6 URL`` out of extract())."""
+    for url in _BAD_URLS:
+        html = shape.format(u=url)
+        x = embedres.extract(html, html=True)
+        check_extraction(html, x)
