@@ -73,8 +73,11 @@ class _Run:
 
     def __init__(self, text: str, start: int, end: int, pats: P.Compiled) -> None:
         self.start, self.end = start, end
-        dots = []
         pos = text.find(".", start, end)
+        if text.find(".", pos + 1, end) == -1:
+            self._one_dot(text, start, pos, pats)
+            return
+        dots = []
         while pos != -1:
             dots.append(pos)
             pos = text.find(".", pos + 1, end)
@@ -99,11 +102,6 @@ class _Run:
                     continue
                 ends[index[d]] = tld_end(text, d + 1, n, pats)
         self.tld_end = ends
-        if m == 1:  # the common case, "host.tld": no tables to build
-            ok = ends[0] >= 0 and start < dots[0] and text[dots[0] - 1] not in "-_"
-            whole = ok and text[start] not in "-_" and text.find("_", start, dots[0]) == -1
-            self.best, self.useful = [0 if whole else -1, -1], [0] if ok else []
-            return
         if max(ends, default=-1) < 0:
             self.best, self.useful = [-1] * (m + 1), []
             return
@@ -129,6 +127,14 @@ class _Run:
         useful.reverse()
         self.best, self.useful = best, useful
 
+    def _one_dot(self, text: str, start: int, dot: int, pats: P.Compiled) -> None:
+        """The common case, "host.tld": one TLD lookup and no tables to build."""
+        e = tld_end(text, dot + 1, len(text), pats)
+        self.dots, self.tld_end = [dot], [e]
+        ok = e >= 0 and start < dot and text[dot - 1] not in "-_"
+        whole = ok and text[start] not in "-_" and text.find("_", start, dot) == -1
+        self.best, self.useful = [0 if whole else -1, -1], [0] if ok else []
+
     def seg_start(self, j: int) -> int:
         return self.start if j == 0 else self.dots[j - 1] + 1
 
@@ -146,9 +152,12 @@ class _Run:
 
 def _tail_end(text: str, pos: int) -> tuple[int, bool]:
     """Read port, path and query after a host; return the URL end and whether a path exists."""
-    m = P.PORT.match(text, pos)
-    if m:
-        pos = m.end()
+    if pos >= len(text):  # the host ends the text, as in most short posts
+        return pos, False
+    if text[pos] == ":":
+        m = P.PORT.match(text, pos)
+        if m:
+            pos = m.end()
     has_path = pos < len(text) and text[pos] == "/"
     if has_path:
         run = P.PATH_RUN.match(text, pos + 1)
@@ -163,6 +172,8 @@ def _tail_end(text: str, pos: int) -> tuple[int, bool]:
 
 def _idna_ok(host: str, url_len: int) -> bool:
     """Whether ``host`` survives IDNA ToASCII (labels <= 63) and the URL stays <= 4096."""
+    if len(host) <= 63 and host.isascii():  # no label can be too long, nothing grows
+        return url_len <= MAX_URL
     grow = 0
     for label in host.split("."):
         if label.isascii():
@@ -237,6 +248,8 @@ def _ascii_hosts(
 class _Scanner:
     """twitter-text's scan loop: where the next match may start, and what it keeps."""
 
+    __slots__ = ("forced", "hits", "min_u", "pats", "text")
+
     def __init__(self, text: str) -> None:
         self.text = text
         self.pats = P.compiled()
@@ -262,25 +275,53 @@ class _Scanner:
                 start = dot - forward(text[dot - 1 :: -1]).end() if dot else 0  # type: ignore[union-attr]
             end = forward(text, dot).end()  # type: ignore[union-attr]
             if end > self.min_u or start <= self.forced < end:
-                self._scan_run(_Run(text, start, end, pats))
+                self._scan_run(start, end)
             m = search(text, end)
         return self.hits
 
-    def _scan_run(self, run: _Run) -> None:
-        text, rs = self.text, run.start
-        if rs >= 7 and text[rs - 3 : rs] == "://":
-            up = rs - 8 if rs >= 8 and text[rs - 8 : rs].lower() == "https://" else rs - 7
-            if text[up : up + 7].lower() in ("http://", "https:/"):
-                # A letter or digit may precede the scheme (fused text, docs/entities.md).
-                forced = up == self.forced
-                if (up >= self.min_u or forced) and (
-                    up == 0 or forced or text[up - 1] not in _SCHEME_BAD_BEFORE
+    def _scheme_start(self, rs: int) -> int:
+        """Start of an allowed ``http(s)://`` right before offset ``rs``, or -1."""
+        text = self.text
+        if rs < 7 or not text.startswith("://", rs - 3):
+            return -1
+        up = rs - 8 if rs >= 8 and text[rs - 8 : rs].lower() == "https://" else rs - 7
+        if text[up : up + 7].lower() not in ("http://", "https:/"):
+            return -1
+        # A letter or digit may precede the scheme (fused text, docs/entities.md).
+        forced = up == self.forced
+        if (up >= self.min_u or forced) and (
+            up == 0 or forced or text[up - 1] not in _SCHEME_BAD_BEFORE
+        ):
+            return up
+        return -1
+
+    def _scan_run(self, rs: int, run_end: int) -> None:
+        """Find the URLs of the run ``text[rs:run_end]``."""
+        text = self.text
+        up = self._scheme_start(rs)
+        if up >= 0:
+            dot = text.find(".", rs, run_end)
+            if text.find(".", dot + 1, run_end) == -1:
+                # "https://host.tld", the usual case, needs no _Run tables: the match
+                # ends after the only dot, so no later start in this run is allowed.
+                he = tld_end(text, dot + 1, len(text), self.pats)
+                if (
+                    he >= 0
+                    and text[rs] not in "-_"
+                    and text[dot - 1] not in "-_"
+                    and text.find("_", rs, dot) == -1
                 ):
-                    end = run.host_end(text, rs, 0) if text[rs] not in "-_" else -1
-                    if end >= 0:
-                        self._matched(run, up, rs, end, scheme=True)
+                    self._matched(None, up, rs, he)
+                    return
+        run = _Run(text, rs, run_end, self.pats)
+        if up >= 0:
+            end = run.host_end(text, rs, 0) if text[rs] not in "-_" else -1
+            if end >= 0:
+                self._matched(None, up, rs, end)
         useful = run.useful
-        if not useful or useful[-1] < 0:
+        # No useful label ends after the next allowed start (the usual case once a
+        # "https://host.tld" was matched): nothing more to find in this run.
+        if not useful or run.dots[useful[-1]] < max(self.min_u, rs):
             return
         k = bisect.bisect_left(useful, bisect.bisect_left(run.dots, max(self.min_u, rs)))
         while k < len(useful):
@@ -304,28 +345,32 @@ class _Scanner:
                     end = run.host_end(text, u, j)
             if end < 0:
                 continue
-            self._matched(run, u, u, end, scheme=False)
+            self._matched(run, u, u, end)
             k = bisect.bisect_left(useful, bisect.bisect_left(run.dots, self.min_u), k)
 
-    def _matched(self, run: _Run, u: int, hs: int, he: int, *, scheme: bool) -> None:
-        """Apply twitter-text's post-match rules to a regex-level match at ``u``."""
+    def _matched(self, run: _Run | None, u: int, hs: int, he: int) -> None:
+        """Apply twitter-text's post-match rules to a regex-level match at ``u``.
+
+        ``run`` is None for a match with a scheme, which needs no host re-scan.
+        """
         text = self.text
         end, has_path = _tail_end(text, he)
-        fm = P.FUSION.search(text, he, end)
         fused = False
+        # A glued link needs at least "www." (4 characters) after the host.
+        fm = P.FUSION.search(text, he, end) if end - he >= 4 else None
         if fm and (fm["www"] is None or text[hs:he].lower() in _SHORT_FOR_WWW):
             end, fused = fm.start(), True
         self.min_u, self.forced = (end, end) if fused else (end + 1, -1)
         if end - u > MAX_URL:
             return
-        if scheme:
+        if run is None:
             self._with_scheme(u, hs, he, end, fused)
         elif u == 0 or text[u - 1] not in "-_./" or fused:
             self._without_scheme(run, u, he, end, has_path, fused)
 
     def _with_scheme(self, u: int, hs: int, he: int, end: int, fused: bool) -> None:
         text = self.text
-        if text[hs:he].lower() == "t.co":
+        if he - hs == 4 and text[hs:he].lower() == "t.co":
             tco = P.TCO.match(text, u, end)
             if tco:
                 if len(tco.group(1)) > MAX_TCO_CODE:

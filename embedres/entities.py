@@ -16,7 +16,7 @@ from . import _patterns as P
 from ._urlscan import UrlHit, scan_urls
 from .errors import InvalidArgument
 from .model import Entity, Link
-from .urls import classify_link
+from .urls import _classify as classify
 
 __all__ = ["Entities", "find_entities"]
 
@@ -132,11 +132,14 @@ def _cashtags(text: str) -> list[Entity]:
     return out
 
 
-def _link(text: str, hit: UrlHit) -> Link:
-    start, end = hit.start, hit.end
-    url = text[start:end]
-    i = classify_link(url)
-    return Link(url, (start, end), i.kind, i.host, i.platform, i.post_id, i.canonical_url)
+def _links(text: str, hits: list[UrlHit]) -> list[Link]:
+    out = []
+    for hit in hits:
+        start, end = hit.start, hit.end
+        url = text[start:end]
+        i = classify(url)  # memoized on the URL: most links repeat (t.co, known hosts)
+        out.append(Link(url, (start, end), i.kind, i.host, i.platform, i.post_id, i.canonical_url))
+    return out
 
 
 def find_entities(text: str) -> Entities:
@@ -160,12 +163,19 @@ def find_entities(text: str) -> Entities:
     if not isinstance(text, str):
         raise InvalidArgument(f"find_entities() takes a str, not {type(text).__name__}")
     hits = scan_urls(text)
-    hashtags = _hashtags(text, {h.end for h in hits if h.fused_after} if hits else set())
-    mentions, cashtags = _mentions(text), _cashtags(text)
+    # Most short texts hold no sigil at all: cheap "in" tests skip whole stages.
+    hashtags = (
+        _hashtags(text, {h.end for h in hits if h.fused_after})
+        if "#" in text or "\uff03" in text
+        else []
+    )
+    mentions = _mentions(text) if "@" in text or "\uff20" in text else []
+    cashtags = _cashtags(text) if "$" in text else []
     # One kind alone cannot overlap itself: no sorting needed.
-    kinds = bool(hits) + bool(hashtags) + bool(mentions) + bool(cashtags)
-    if kinds <= 1:
-        return Entities(hashtags, mentions, cashtags, [_link(text, h) for h in hits])
+    if not (hashtags or mentions or cashtags):
+        return Entities([], [], [], _links(text, hits) if hits else [])
+    if not hits and bool(hashtags) + bool(mentions) + bool(cashtags) == 1:
+        return Entities(hashtags, mentions, cashtags, [])
     tagged: list[tuple[int, int, int, object]] = [(h.start, 0, h.end, h) for h in hits]
     for kind, found in enumerate((hashtags, mentions, cashtags), start=1):
         tagged.extend((e.span[0], kind, e.span[1], e) for e in found)
@@ -179,7 +189,7 @@ def find_entities(text: str) -> Entities:
         prev_end = end
         if kind == 0:
             assert isinstance(item, UrlHit)
-            out.links.append(_link(text, item))
+            out.links.extend(_links(text, [item]))
         else:
             assert isinstance(item, Entity)
             lists[kind - 1].append(item)
