@@ -70,7 +70,9 @@ def run_one(megabytes: float, tmp: Path) -> dict[str, Any]:
         "--out",
         str(out),
     ]
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    )
     err_path = tmp / "stderr.txt"
     start = time.monotonic()
     with err_path.open("wb") as err_fh:

@@ -148,7 +148,9 @@ def run(links: int, workers: int, procs: int, ports: int) -> dict[str, Any]:
         url_file = tmp / "urls.json"
         url_file.write_text(json.dumps([urls, expected, allow]))
         cache = tmp / "cache.sqlite"
-        env = dict(os.environ, PYTHONPATH=str(REPO))
+        env = dict(
+            os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+        )
         started = time.monotonic()
         children = [
             subprocess.Popen(

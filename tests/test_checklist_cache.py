@@ -108,7 +108,9 @@ def test_row_51_two_processes_share_one_file(tmp_path: Path) -> None:
     """Row 51: two processes writing one file at once: no lock error logged, nothing lost."""
     path = tmp_path / "cache.sqlite"
     SQLiteCache(path).close()
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    )
     procs = [
         subprocess.Popen(
             [sys.executable, "-c", textwrap.dedent(_PROCESS_WRITER), str(path), tag],
@@ -154,7 +156,9 @@ def test_row_52_disk_full_is_logged_not_raised(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        env=dict(
+            os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+        ),
         check=False,
     )
     assert out.returncode == 0, out.stderr[-2000:]

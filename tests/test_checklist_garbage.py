@@ -119,7 +119,10 @@ def _cli(args: list[str], stdin: bytes = b"", *, subprocess_run: bool = False) -
             input=stdin,
             capture_output=True,
             timeout=120,
-            env=dict(os.environ, PYTHONPATH=str(REPO)),
+            env=dict(
+                os.environ,
+                PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+            ),
             cwd=str(REPO),
             check=False,
         )

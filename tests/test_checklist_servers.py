@@ -230,7 +230,9 @@ def _rss_run(warm: str, urls: list[str]) -> dict[str, Any]:
         capture_output=True,
         text=True,
         timeout=120,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        env=dict(
+            os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+        ),
         check=False,
     )
     assert out.returncode == 0, out.stderr[-3000:]

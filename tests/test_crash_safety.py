@@ -29,7 +29,11 @@ def _run_and_kill(
     code: str, *, after_lines: int, extra_delay: float, timeout: float = 30
 ) -> list[str]:
     """Run ``code`` in a child; SIGKILL it once it printed ``after_lines`` lines (+ a delay)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO), PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+        PYTHONUNBUFFERED="1",
+    )
     child = subprocess.Popen(
         [sys.executable, "-c", textwrap.dedent(code)],
         stdout=subprocess.PIPE,
@@ -213,7 +217,9 @@ def test_batch_cite_killed_and_restarted_writes_every_record_once(tmp_path: Path
     restarted, ends with every record exactly once and every line valid JSON."""
     src, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     ids = _batch_input(src, 300)
-    env = dict(os.environ, PYTHONPATH=str(REPO))
+    env = dict(
+        os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+    )
     for kill_after in (40, 150):
         child = subprocess.Popen(
             _batch_cmd(src, out), env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE

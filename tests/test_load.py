@@ -26,7 +26,9 @@ def _bench(script: str, *args: str) -> Any:
         capture_output=True,
         text=True,
         timeout=300,
-        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        env=dict(
+            os.environ, PYTHONPATH=os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")])
+        ),
         check=False,
     )
     assert out.returncode in (0, 1), out.stderr[-3000:]
