@@ -183,6 +183,8 @@ class Compiled:
     """Other TLDs (not plain ASCII) by first character, in list order: longer names first."""
     dot_hint: re.Pattern[str]
     """A dot that may begin a TLD: two ASCII letters/digits, or another TLD's first letter."""
+    hint_run: re.Pattern[str]
+    """:attr:`dot_hint` and the rest of its run of host characters (one search per run)."""
     hashtag_at: re.Pattern[str]
     """:attr:`hashtag` without its preceding-character filter (for fused split points)."""
 
@@ -221,6 +223,7 @@ def compiled() -> Compiled:
         if not (name.isascii() and name.isalnum()):
             other.setdefault(name[0], []).append(name)
     firsts = "".join(sorted({c for k in other for c in (k, k.upper()) if not c.isascii()}))
+    hint = f"\\.(?:[A-Za-z][0-9A-Za-z]|[{_cls(firsts)}])"
     body = f"(?![\ufe0f\u20e3])(?={hln}*?{hl})((?:{hln})+)"
     return Compiled(
         # The lookbehind pre-filters; entities.py checks the exact preceding rule.
@@ -228,7 +231,8 @@ def compiled() -> Compiled:
             f"[#\uff03](?:(?<=[\ufe0e\ufe0f][#\uff03])|(?<!&[#\uff03])(?<!{hln}[#\uff03])){body}"
         ),
         hashtag_at=re.compile(f"[#\uff03]{body}"),
-        dot_hint=re.compile(f"\\.(?:[A-Za-z][0-9A-Za-z]|[{_cls(firsts)}])"),
+        dot_hint=re.compile(hint),
+        hint_run=re.compile(f"{hint}{RUN_CHAR}*"),
         hashtag_char=re.compile(hln),
         hashtag_letter=re.compile(hl),
         ascii_tlds=frozenset(

@@ -152,9 +152,7 @@ class _Run:
 
 def _tail_end(text: str, pos: int) -> tuple[int, bool]:
     """Read port, path and query after a host; return the URL end and whether a path exists."""
-    if pos >= len(text):  # the host ends the text, as in most short posts
-        return pos, False
-    if text[pos] == ":":
+    if pos < len(text) and text[pos] == ":":
         m = P.PORT.match(text, pos)
         if m:
             pos = m.end()
@@ -263,17 +261,13 @@ class _Scanner:
         """Visit each run of host characters around a dot that may start a TLD."""
         text, pats = self.text, self.pats
         n = len(text)
-        rev = text[::-1] if n > 512 else ""
+        rev = text[::-1]  # a run's start is read backwards from its hint dot
         forward = P.RUN_FORWARD.match
-        search = pats.dot_hint.search
+        search = pats.hint_run.search
         m = search(text)
         while m is not None:
-            dot = m.start()
-            if rev:
-                start = n - forward(rev, n - dot).end()  # type: ignore[union-attr]
-            else:
-                start = dot - forward(text[dot - 1 :: -1]).end() if dot else 0  # type: ignore[union-attr]
-            end = forward(text, dot).end()  # type: ignore[union-attr]
+            dot, end = m.span()
+            start = n - forward(rev, n - dot).end()  # type: ignore[union-attr]
             if end > self.min_u or start <= self.forced < end:
                 self._scan_run(start, end)
             m = search(text, end)
@@ -282,10 +276,14 @@ class _Scanner:
     def _scheme_start(self, rs: int) -> int:
         """Start of an allowed ``http(s)://`` right before offset ``rs``, or -1."""
         text = self.text
-        if rs < 7 or not text.startswith("://", rs - 3):
+        if rs < 7 or text[rs - 1] != "/":
             return -1
-        up = rs - 8 if rs >= 8 and text[rs - 8 : rs].lower() == "https://" else rs - 7
-        if text[up : up + 7].lower() not in ("http://", "https:/"):
+        head = text[max(rs - 8, 0) : rs].lower()
+        if head == "https://":
+            up = rs - 8
+        elif head.endswith("http://"):
+            up = rs - 7
+        else:
             return -1
         # A letter or digit may precede the scheme (fused text, docs/entities.md).
         forced = up == self.forced
@@ -354,7 +352,8 @@ class _Scanner:
         ``run`` is None for a match with a scheme, which needs no host re-scan.
         """
         text = self.text
-        end, has_path = _tail_end(text, he)
+        # Most short posts end with the host: nothing to read after it.
+        end, has_path = _tail_end(text, he) if he < len(text) else (he, False)
         fused = False
         # A glued link needs at least "www." (4 characters) after the host.
         fm = P.FUSION.search(text, he, end) if end - he >= 4 else None
@@ -379,7 +378,9 @@ class _Scanner:
                 if tco.end(1) == end:
                     end, cut = _tco_word_cut(text, u, tco.start(1), end)
                     fused = fused or cut or text.startswith("#", end)
-        if _idna_ok(text[hs:he], end - u):
+        host = text[hs:he]
+        # A short ASCII host cannot fail IDNA (_matched checked the length already).
+        if (len(host) <= 63 and host.isascii()) or _idna_ok(host, end - u):
             self.hits.append(UrlHit(u, end, fused))
 
     def _without_scheme(
