@@ -21,7 +21,6 @@ from __future__ import annotations
 import bisect
 import functools
 import re
-from dataclasses import dataclass
 
 from . import _patterns as P
 
@@ -31,14 +30,11 @@ MAX_URL = 4096
 MAX_TCO_CODE = 40
 
 
-@dataclass(slots=True)
-class UrlHit:
-    """One URL found: ``text[start:end]`` is the URL as written."""
-
-    start: int
-    end: int
-    fused_after: bool = False
-    """True when the text right after the URL was glued to it (a split point)."""
+UrlHit = tuple[int, int, bool]
+"""One URL found, ``(start, end, fused_after)``: ``text[start:end]`` is the URL as written;
+``fused_after`` is True when the text right after it was glued to it (a split point).
+A plain tuple: short texts are scanned one call each, and a dataclass costs more to build.
+"""
 
 
 def tld_end(text: str, pos: int, limit: int, pats: P.Compiled) -> int:
@@ -273,30 +269,21 @@ class _Scanner:
             m = search(text, end)
         return self.hits
 
-    def _scheme_start(self, rs: int) -> int:
-        """Start of an allowed ``http(s)://`` right before offset ``rs``, or -1."""
-        text = self.text
-        if rs < 7 or text[rs - 1] != "/":
-            return -1
-        head = text[max(rs - 8, 0) : rs].lower()
-        if head == "https://":
-            up = rs - 8
-        elif head.endswith("http://"):
-            up = rs - 7
-        else:
-            return -1
-        # A letter or digit may precede the scheme (fused text, docs/entities.md).
-        forced = up == self.forced
-        if (up >= self.min_u or forced) and (
-            up == 0 or forced or text[up - 1] not in _SCHEME_BAD_BEFORE
-        ):
-            return up
-        return -1
-
     def _scan_run(self, rs: int, run_end: int) -> None:
         """Find the URLs of the run ``text[rs:run_end]``."""
         text = self.text
-        up = self._scheme_start(rs)
+        up = -1  # start of an allowed "http(s)://" right before the run
+        if rs >= 7 and text[rs - 1] == "/":
+            head = text[max(rs - 8, 0) : rs].lower()
+            at = rs - 8 if head == "https://" else rs - 7 if head.endswith("http://") else -1
+            # A letter or digit may precede the scheme (fused text, docs/entities.md).
+            forced = at == self.forced
+            if (
+                at >= 0
+                and (at >= self.min_u or forced)
+                and (at == 0 or forced or text[at - 1] not in _SCHEME_BAD_BEFORE)
+            ):
+                up = at
         if up >= 0:
             dot = text.find(".", rs, run_end)
             if text.find(".", dot + 1, run_end) == -1:
@@ -362,13 +349,11 @@ class _Scanner:
         self.min_u, self.forced = (end, end) if fused else (end + 1, -1)
         if end - u > MAX_URL:
             return
-        if run is None:
-            self._with_scheme(u, hs, he, end, fused)
-        elif u == 0 or text[u - 1] not in "-_./" or fused:
-            self._without_scheme(run, u, he, end, has_path, fused)
-
-    def _with_scheme(self, u: int, hs: int, he: int, end: int, fused: bool) -> None:
-        text = self.text
+        if run is not None:
+            if u == 0 or text[u - 1] not in "-_./" or fused:
+                self._without_scheme(run, u, he, end, has_path, fused)
+            return
+        # With a scheme: t.co keeps only its code, and the host must survive IDNA.
         if he - hs == 4 and text[hs:he].lower() == "t.co":
             tco = P.TCO.match(text, u, end)
             if tco:
@@ -379,9 +364,9 @@ class _Scanner:
                     end, cut = _tco_word_cut(text, u, tco.start(1), end)
                     fused = fused or cut or text.startswith("#", end)
         host = text[hs:he]
-        # A short ASCII host cannot fail IDNA (_matched checked the length already).
+        # A short ASCII host cannot fail IDNA (the URL length was checked above).
         if (len(host) <= 63 and host.isascii()) or _idna_ok(host, end - u):
-            self.hits.append(UrlHit(u, end, fused))
+            self.hits.append((u, end, fused))
 
     def _without_scheme(
         self, run: _Run, u: int, he: int, end: int, has_path: bool, fused: bool
@@ -391,12 +376,12 @@ class _Scanner:
         added = False
         for s, e in _ascii_hosts(text, u, he, run, self.pats):
             if _idna_ok(text[s:e], url_len):
-                self.hits.append(UrlHit(s, e))
+                self.hits.append((s, e, False))
                 added = True
         last = self.hits[-1] if added else None
         # The path and query go with the last host when it ends the match's host.
-        if last is not None and has_path and last.end == he:
-            self.hits[-1] = UrlHit(last.start, end, fused)
+        if last is not None and has_path and last[1] == he:
+            self.hits[-1] = (last[0], end, fused)
 
 
 _SCHEME_BAD_BEFORE = "@\uff20$#\uff03\ufffe\ufeff\uffff"
@@ -430,10 +415,10 @@ def scan_urls(text: str) -> list[UrlHit]:
         text: any string.
 
     Returns:
-        One :class:`UrlHit` per URL, in text order, never overlapping.
+        One ``(start, end, fused_after)`` per URL, in text order, never overlapping.
 
-    >>> [(h.start, h.end) for h in scan_urls("see example.com and http://t.co/abc")]
-    [(4, 15), (20, 35)]
+    >>> scan_urls("see example.com and http://t.co/abc")
+    [(4, 15, False), (20, 35, False)]
     """
     if "." not in text:
         return []

@@ -134,8 +134,7 @@ def _cashtags(text: str) -> list[Entity]:
 
 def _links(text: str, hits: list[UrlHit]) -> list[Link]:
     out = []
-    for hit in hits:
-        start, end = hit.start, hit.end
+    for start, end, _ in hits:
         url = text[start:end]
         i = classify(url)  # memoized on the URL: most links repeat (t.co, known hosts)
         out.append(Link(url, (start, end), i.kind, i.host, i.platform, i.post_id, i.canonical_url))
@@ -165,7 +164,7 @@ def find_entities(text: str) -> Entities:
     hits = scan_urls(text)
     # Most short texts hold no sigil at all: cheap "in" tests skip whole stages.
     hashtags = (
-        _hashtags(text, {h.end for h in hits if h.fused_after})
+        _hashtags(text, {end for _, end, fused in hits if fused})
         if "#" in text or "\uff03" in text
         else []
     )
@@ -176,7 +175,7 @@ def find_entities(text: str) -> Entities:
         return Entities([], [], [], _links(text, hits) if hits else [])
     if not hits and bool(hashtags) + bool(mentions) + bool(cashtags) == 1:
         return Entities(hashtags, mentions, cashtags, [])
-    tagged: list[tuple[int, int, int, object]] = [(h.start, 0, h.end, h) for h in hits]
+    tagged: list[tuple[int, int, int, object]] = [(s, 0, e, None) for s, e, _ in hits]
     for kind, found in enumerate((hashtags, mentions, cashtags), start=1):
         tagged.extend((e.span[0], kind, e.span[1], e) for e in found)
     tagged.sort(key=lambda t: (t[0], t[1]))
@@ -188,8 +187,7 @@ def find_entities(text: str) -> Entities:
             continue
         prev_end = end
         if kind == 0:
-            assert isinstance(item, UrlHit)
-            out.links.extend(_links(text, [item]))
+            out.links.extend(_links(text, [(start, end, False)]))
         else:
             assert isinstance(item, Entity)
             lists[kind - 1].append(item)
