@@ -10,7 +10,7 @@ docs/entities.md.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from . import _patterns as P
 from ._urlscan import UrlHit, scan_urls
@@ -29,6 +29,35 @@ class Entities:
     mentions: list[Entity] = field(default_factory=list)
     cashtags: list[Entity] = field(default_factory=list)
     links: list[Link] = field(default_factory=list)
+
+
+# Entities and Link are frozen slots dataclasses: their generated __init__ sets each field
+# through object.__setattr__, which for a one-link post costs about as much as the URL
+# scan. The slot descriptors' setters fill the same fields (no __post_init__ to skip) in
+# half the time. The field lists are checked once, so a change in the model fails here.
+_ENTITIES_FIELDS = ("hashtags", "mentions", "cashtags", "links")
+_LINK_FIELDS = ("url", "span", "kind", "host", "platform", "post_id", "canonical_url")
+for _cls, _names in ((Entities, _ENTITIES_FIELDS), (Link, _LINK_FIELDS)):
+    if tuple(f.name for f in fields(_cls)) != _names or hasattr(_cls, "__post_init__"):
+        raise ImportError(f"embedres.entities: update the fast constructor of {_cls.__name__}")
+_E_HASHTAGS, _E_MENTIONS, _E_CASHTAGS, _E_LINKS = (
+    getattr(Entities, name).__set__ for name in _ENTITIES_FIELDS
+)
+_L_URL, _L_SPAN, _L_KIND, _L_HOST, _L_PLATFORM, _L_POST_ID, _L_CANONICAL = (
+    getattr(Link, name).__set__ for name in _LINK_FIELDS
+)
+
+
+def _entities(
+    hashtags: list[Entity], mentions: list[Entity], cashtags: list[Entity], links: list[Link]
+) -> Entities:
+    """``Entities(hashtags, mentions, cashtags, links)``, built through the slots."""
+    out = object.__new__(Entities)
+    _E_HASHTAGS(out, hashtags)
+    _E_MENTIONS(out, mentions)
+    _E_CASHTAGS(out, cashtags)
+    _E_LINKS(out, links)
+    return out
 
 
 def _fused_scheme_cut(name: str, text: str, end: int) -> int:
@@ -137,7 +166,16 @@ def _links(text: str, hits: list[UrlHit]) -> list[Link]:
     for start, end, _ in hits:
         url = text[start:end]
         i = classify(url)  # memoized on the URL: most links repeat (t.co, known hosts)
-        out.append(Link(url, (start, end), i.kind, i.host, i.platform, i.post_id, i.canonical_url))
+        # Link(url, (start, end), i.kind, i.host, i.platform, i.post_id, i.canonical_url)
+        link = object.__new__(Link)
+        _L_URL(link, url)
+        _L_SPAN(link, (start, end))
+        _L_KIND(link, i.kind)
+        _L_HOST(link, i.host)
+        _L_PLATFORM(link, i.platform)
+        _L_POST_ID(link, i.post_id)
+        _L_CANONICAL(link, i.canonical_url)
+        out.append(link)
     return out
 
 
@@ -172,9 +210,9 @@ def find_entities(text: str) -> Entities:
     cashtags = _cashtags(text) if "$" in text else []
     # One kind alone cannot overlap itself: no sorting needed.
     if not (hashtags or mentions or cashtags):
-        return Entities([], [], [], _links(text, hits) if hits else [])
+        return _entities([], [], [], _links(text, hits) if hits else [])
     if not hits and bool(hashtags) + bool(mentions) + bool(cashtags) == 1:
-        return Entities(hashtags, mentions, cashtags, [])
+        return _entities(hashtags, mentions, cashtags, [])
     tagged: list[tuple[int, int, int, object]] = [(s, 0, e, None) for s, e, _ in hits]
     for kind, found in enumerate((hashtags, mentions, cashtags), start=1):
         tagged.extend((e.span[0], kind, e.span[1], e) for e in found)
