@@ -150,7 +150,10 @@ def _facebook(doc: Document, index: int) -> Found | None:
     if el.name == "amp-facebook":
         return found_from_ref("facebook", doc, index, el.attrs.get("data-href"))
     if el.name == "iframe":
-        parts = urlsplit(_src(doc, index))
+        try:
+            parts = urlsplit(_src(doc, index))
+        except ValueError:  # e.g. "Invalid IPv6 URL" from a stray "[" in the host
+            return None
         if "facebook.com" not in parts.netloc or "/plugins/" not in parts.path:
             return None
         href = (parse_qs(parts.query).get("href") or [""])[0]
