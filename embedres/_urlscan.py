@@ -256,21 +256,23 @@ class _Scanner:
     def run(self) -> list[UrlHit]:
         """Visit each run of host characters around a dot that may start a TLD."""
         text, pats = self.text, self.pats
+        search = pats.hint_run.search
+        m = search(text)
+        if m is None:
+            return self.hits
         n = len(text)
         rev = text[::-1]  # a run's start is read backwards from its hint dot
         forward = P.RUN_FORWARD.match
-        search = pats.hint_run.search
-        m = search(text)
         while m is not None:
             dot, end = m.span()
             start = n - forward(rev, n - dot).end()  # type: ignore[union-attr]
             if end > self.min_u or start <= self.forced < end:
-                self._scan_run(start, end)
+                self._scan_run(start, dot, end)
             m = search(text, end)
         return self.hits
 
-    def _scan_run(self, rs: int, run_end: int) -> None:
-        """Find the URLs of the run ``text[rs:run_end]``."""
+    def _scan_run(self, rs: int, hint: int, run_end: int) -> None:
+        """Find the URLs of the run ``text[rs:run_end]``, whose first hinting dot is ``hint``."""
         text = self.text
         up = -1  # start of an allowed "http(s)://" right before the run
         if rs >= 7 and text[rs - 1] == "/":
@@ -284,20 +286,18 @@ class _Scanner:
                 and (at == 0 or forced or text[at - 1] not in _SCHEME_BAD_BEFORE)
             ):
                 up = at
-        if up >= 0:
-            dot = text.find(".", rs, run_end)
-            if text.find(".", dot + 1, run_end) == -1:
-                # "https://host.tld", the usual case, needs no _Run tables: the match
-                # ends after the only dot, so no later start in this run is allowed.
-                he = tld_end(text, dot + 1, len(text), self.pats)
-                if (
-                    he >= 0
-                    and text[rs] not in "-_"
-                    and text[dot - 1] not in "-_"
-                    and text.find("_", rs, dot) == -1
-                ):
-                    self._matched(None, up, rs, he)
-                    return
+        if up >= 0 and text.count(".", rs, run_end) == 1:
+            # "https://host.tld", the usual case, needs no _Run tables: the match
+            # ends after the only dot, so no later start in this run is allowed.
+            he = tld_end(text, hint + 1, len(text), self.pats)
+            if (
+                he >= 0
+                and text[rs] not in "-_"
+                and text[hint - 1] not in "-_"
+                and text.find("_", rs, hint) == -1
+            ):
+                self._matched(None, up, rs, he)
+                return
         run = _Run(text, rs, run_end, self.pats)
         if up >= 0:
             end = run.host_end(text, rs, 0) if text[rs] not in "-_" else -1

@@ -210,7 +210,7 @@ def find_entities(text: str) -> Entities:
     cashtags = _cashtags(text) if "$" in text else []
     # One kind alone cannot overlap itself: no sorting needed.
     if not (hashtags or mentions or cashtags):
-        return _entities([], [], [], _links(text, hits) if hits else [])
+        return _entities(hashtags, mentions, cashtags, _links(text, hits) if hits else [])
     if not hits and bool(hashtags) + bool(mentions) + bool(cashtags) == 1:
         return _entities(hashtags, mentions, cashtags, [])
     tagged: list[tuple[int, int, int, object]] = [(s, 0, e, None) for s, e, _ in hits]
