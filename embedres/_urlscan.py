@@ -289,7 +289,14 @@ class _Scanner:
         if up >= 0 and text.count(".", rs, run_end) == 1:
             # "https://host.tld", the usual case, needs no _Run tables: the match
             # ends after the only dot, so no later start in this run is allowed.
-            he = tld_end(text, hint + 1, len(text), self.pats)
+            tld = text[hint + 1 : run_end]
+            if tld.isalnum() and tld.isascii():
+                # Letters and digits up to the end of the run: only an ASCII TLD can end
+                # there (tld_end without its regex; "@" or "+" right after spoils it).
+                ok = run_end == len(text) or text[run_end] not in P.TLD_BAD_AFTER
+                he = run_end if ok and tld.lower() in self.pats.ascii_tlds else -1
+            else:
+                he = tld_end(text, hint + 1, len(text), self.pats)
             if (
                 he >= 0
                 and text[rs] not in "-_"
