@@ -192,7 +192,9 @@ def normalize_url(url: str) -> str:
         port = parts.port
     except ValueError as exc:
         raise InvalidArgument(f"not a URL: {url!r:.80} ({exc})") from None
-    if not host:
+    # A host of dots only ("http://./x") is no host: dropping it would let the path's
+    # "//" pose as the next URL's authority (normalize_url must be a fixed point).
+    if not host or not host.strip("."):
         raise InvalidArgument(f"URL has no host: {url!r:.80}")
     scheme = parts.scheme.lower()
     netloc = f"[{host}]" if ":" in host else _idna(host.rstrip("."))
