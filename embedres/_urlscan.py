@@ -346,14 +346,19 @@ class _Scanner:
         ``run`` is None for a match with a scheme, which needs no host re-scan.
         """
         text = self.text
-        # Most short posts end with the host: nothing to read after it.
-        end, has_path = _tail_end(text, he) if he < len(text) else (he, False)
+        if he < len(text):
+            end, has_path = _tail_end(text, he)
+        else:  # most short posts end with the host: nothing to read after it
+            end, has_path = he, False
         fused = False
         # A glued link needs at least "www." (4 characters) after the host.
         fm = P.FUSION.search(text, he, end) if end - he >= 4 else None
         if fm and (fm["www"] is None or text[hs:he].lower() in _SHORT_FOR_WWW):
             end, fused = fm.start(), True
-        self.min_u, self.forced = (end, end) if fused else (end + 1, -1)
+        if fused:
+            self.min_u = self.forced = end
+        else:
+            self.min_u, self.forced = end + 1, -1
         if end - u > MAX_URL:
             return
         if run is not None:
