@@ -574,3 +574,29 @@ def test_row_21_archiver_never_submits_internal_urls(target: Server) -> None:
                 archiver.save(url)
         assert len(mock.calls) == 0
     assert target.connections == 0
+
+
+def test_row_17_environment_proxy_not_used_for_public_hosts(
+    attempts: list[Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Row 17: for a public host too, HTTP_PROXY is not used; the connection (stopped by the
+    guard before any packet) goes to the checked address, never to the proxy."""
+    looked_up: list[Any] = []
+    guarded_getaddrinfo = socket.getaddrinfo
+
+    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
+        looked_up.append(host)
+        return guarded_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    for var in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(var, "http://198.51.100.7:3128")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    r = make_resolver(dns=fake_dns({"public.example": ["93.184.216.34"]}), max_retries=0)
+    res = r.resolve("http://public.example/")
+    assert res.status == "error", res  # the guard refuses the connection to 93.184.216.34
+    assert "198.51.100.7" not in looked_up, "the environment proxy was looked up"
+    assert all(a[0] != "198.51.100.7" for a in attempts), attempts
+    # The guard stops the numeric look-up (or the connect) of the checked address itself.
+    assert "93.184.216.34" in looked_up or any(a[0] == "93.184.216.34" for a in attempts)
