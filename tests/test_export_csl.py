@@ -13,7 +13,9 @@ from embedres._csl import render_csl
 
 from .test_citation import build_citation, load_cases
 
-CSL_SCHEMA = json.loads((Path(__file__).parent / "data" / "csl-items.schema.json").read_text("utf-8"))
+CSL_SCHEMA = json.loads(
+    (Path(__file__).parent / "data" / "csl-items.schema.json").read_text("utf-8")
+)
 CASES = load_cases()
 
 

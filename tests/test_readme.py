@@ -20,7 +20,7 @@ def test_readme_has_exactly_two_setup_commands() -> None:
     main_cmd, test_cmd = blocks
     assert "seeds/000_aff3667e527335b6.txt" in main_cmd
     assert "pip install" in main_cmd and "embedres " in main_cmd
-    assert "'.[test]'" in test_cmd and "pytest" in test_cmd
+    assert "'.[test]'" in test_cmd and "pytest --cov" in test_cmd
 
 
 def test_ci_runs_the_readme_test_command_verbatim() -> None:
@@ -30,7 +30,13 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 
 def test_ci_fails_on_pytest_exit_5() -> None:
     assert re.search(r'"\$rc" -eq 5', CI)
-    for tool in ("ruff check", "ruff format --check", "mypy --strict embedres"):
+    for tool in (
+        "ruff check",
+        "ruff format --check",
+        "mypy --strict embedres",
+        "--include='embedres/_policy.py' --fail-under=100",
+        "fuzz/run_all.sh",
+    ):
         assert tool in CI
 
 

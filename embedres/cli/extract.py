@@ -18,8 +18,9 @@ def register(sub: Any) -> None:
     )
     p.add_argument("file", metavar="FILE", help="a UTF-8 text or HTML file, or - for stdin")
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--html", dest="html", action="store_true", default=None,
-                      help="read the input as HTML")
+    mode.add_argument(
+        "--html", dest="html", action="store_true", default=None, help="read the input as HTML"
+    )
     mode.add_argument("--text", dest="html", action="store_false", help="read it as plain text")
     p.set_defaults(func=run)
 
