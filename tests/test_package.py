@@ -16,6 +16,11 @@ from .conftest import SEED
 
 EXPECTED_ALL = {
     "ArchiveError",
+    "ArchiveUnavailable",
+    "Archiver",
+    "AuthenticationFailed",
+    "CaptureFailed",
+    "Citation",
     "EmbedresError",
     "Entity",
     "Extraction",
@@ -24,15 +29,32 @@ EXPECTED_ALL = {
     "InvalidArgument",
     "Link",
     "Post",
+    "QuotaExceeded",
+    "RateLimited",
     "Resolution",
+    "Resolver",
+    "SaveFailed",
+    "SaveTimeout",
     "Snapshot",
+    "UnsafeURL",
+    "WarcWriteError",
     "__version__",
+    "cite",
     "extract",
+    "linkedin_time",
+    "mastodon_time",
+    "post_time",
+    "replace_embeds",
+    "shortcode_time",
+    "snowflake_time",
+    "tid_time",
+    "tiktok_time",
 }
 
 
 def test_all_is_pinned() -> None:
-    assert set(embedres.__all__) >= EXPECTED_ALL
+    assert set(embedres.__all__) == EXPECTED_ALL
+    assert len(embedres.__all__) == len(EXPECTED_ALL)  # no name listed twice
     for name in embedres.__all__:
         assert hasattr(embedres, name), name
 

@@ -48,6 +48,6 @@ if os.environ.get("EMBEDRES_NETGUARD") == "1":
             raise socket.gaierror(socket.EAI_AGAIN, "no look-ups off loopback (test guard)")
         return _getaddrinfo(host, *args, **kwargs)  # type: ignore[arg-type]
 
-    socket.socket.connect = connect  # type: ignore[method-assign]
-    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign]
+    socket.socket.connect = connect  # type: ignore[method-assign,assignment]
+    socket.socket.connect_ex = connect_ex  # type: ignore[method-assign,assignment]
     socket.getaddrinfo = getaddrinfo  # type: ignore[assignment]
