@@ -101,10 +101,8 @@ def _archive(
 
 
 def _default_resolver(offline: bool) -> Any:
-    try:
-        from .resolve import Resolver  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+    from .resolve import Resolver
+
     return Resolver(offline=offline)
 
 
@@ -207,9 +205,7 @@ def _cite_found(
     wanted += [_absolute(lk.url) for lk in outside]
     results: dict[str, Resolution] = {}
     if resolve:
-        if resolver is None:
-            results = _offline(wanted, "no resolver available")
-        elif offline and not getattr(resolver, "offline", True):
+        if offline and not getattr(resolver, "offline", True):
             results = _offline(wanted, "offline mode")
         else:
             results = _resolve_all(resolver, wanted)

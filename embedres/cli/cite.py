@@ -111,11 +111,9 @@ def _accessed(text: str | None) -> date | None:
 
 
 def _make_resolver(args: argparse.Namespace) -> Any:
-    """The resolver of this run, or None when embedres.resolve is not installed."""
-    try:
-        from ..resolve import Resolver  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return None
+    """The resolver of this run (its HTTP layer is imported only when it first fetches)."""
+    from ..resolve import Resolver
+
     kwargs: dict[str, Any] = {"offline": args.offline}
     if args.cache:
         kwargs["cache"] = args.cache
