@@ -95,6 +95,8 @@ class SQLiteCache:
             raise InvalidArgument("busy_timeout must be a number of seconds")
         self.path = Path(path)
         self._busy = float(busy_timeout)
+        self.wal = True
+        """False when SQLite refused the WAL journal for this file (see the warning logged)."""
         self._clock = clock
         self._local = threading.local()
         self._conns: list[sqlite3.Connection] = []
@@ -114,8 +116,17 @@ class SQLiteCache:
         )
         try:
             conn.execute(f"PRAGMA busy_timeout = {int(self._busy * 1000)}")
-            conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()
+            if mode is None or str(mode[0]).lower() != "wal":
+                # e.g. a network filesystem: WAL needs shared memory on one host. The default
+                # rollback journal still keeps the file consistent, with less concurrency.
+                log.warning(
+                    "cache %s: WAL journal refused (journal_mode=%s); readers will wait on writers",
+                    self.path,
+                    mode[0] if mode else None,
+                )
+                self.wal = False
+            conn.execute("PRAGMA synchronous = NORMAL" if self.wal else "PRAGMA synchronous = FULL")
             conn.execute(_SCHEMA)
         except sqlite3.Error:
             conn.close()

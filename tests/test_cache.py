@@ -200,3 +200,35 @@ def test_default_cache_location_is_computed_when_built(
     assert isinstance(r.cache, SQLiteCache)
     assert r.cache.path.is_relative_to(tmp_path / "xdg")
     r.close()
+
+
+def test_a_refused_wal_journal_is_reported_not_ignored(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """security.md 2.8: the WAL pragma's answer is checked (NFS refuses WAL)."""
+    real_connect = sqlite3.connect
+
+    class NoWal:
+        def __init__(self, conn: sqlite3.Connection) -> None:
+            self._conn = conn
+
+        def execute(self, sql: str, *args: Any) -> Any:
+            if "journal_mode" in sql:
+                return self._conn.execute("PRAGMA journal_mode = DELETE")
+            return self._conn.execute(sql, *args)
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._conn, name)
+
+    def connect(*args: Any, **kwargs: Any) -> Any:
+        return NoWal(real_connect(*args, **kwargs))
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(sqlite3, "connect", connect)
+        with caplog.at_level("WARNING", logger="embedres._cache"):
+            cache = SQLiteCache(tmp_path / "nfs.sqlite")
+            cache.put("ns", "k", {"v": 1}, ttl=60)
+            assert cache.get("ns", "k") == {"v": 1}
+            cache.close()
+    assert cache.wal is False
+    assert "WAL journal refused" in caplog.text
