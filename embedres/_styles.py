@@ -107,12 +107,17 @@ def _media_label(c: Citation) -> str | None:
     return {"image": "Image attached", "video": "Video attached"}.get(c.media or "")
 
 
-def _apa(c: Citation) -> list[Segment]:
-    out: list[Segment] = []
+def _author(c: Citation, end: str) -> list[Segment]:
+    """``Name [@handle]`` (APA and Harvard), or whichever of the two is known, then ``end``."""
     if c.author_name and c.author_handle:
-        out.append(("t", f"{c.author_name} [@{c.author_handle}]. "))
-    elif c.author_name or c.author_handle:
-        out.append(("t", f"{c.author_name or '@' + str(c.author_handle)}. "))
+        return [("t", f"{c.author_name} [@{c.author_handle}]{end}")]
+    if c.author_name or c.author_handle:
+        return [("t", f"{c.author_name or '@' + str(c.author_handle)}{end}")]
+    return []
+
+
+def _apa(c: Citation) -> list[Segment]:
+    out: list[Segment] = _author(c, ". ")
     day = c.published
     out.append(("t", f"({day.year}, {MONTHS[day.month - 1]} {day.day}). " if day else "(n.d.). "))
     words = [w for w in (c.text or "").split() if not _is_media(w)][:APA_WORDS]
@@ -171,11 +176,7 @@ def _chicago(c: Citation, *, note: bool) -> list[Segment]:
 
 
 def _harvard(c: Citation) -> list[Segment]:
-    out: list[Segment] = []
-    if c.author_name and c.author_handle:
-        out.append(("t", f"{c.author_name} [@{c.author_handle}] "))
-    elif c.author_name or c.author_handle:
-        out.append(("t", f"{c.author_name or '@' + str(c.author_handle)} "))
+    out: list[Segment] = _author(c, " ")
     day = c.published
     out.append(("t", f"({day.year}) " if day else "(no date) "))
     if c.text:

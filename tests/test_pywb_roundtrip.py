@@ -149,10 +149,13 @@ def test_pywb_roundtrip_lookup_nearest_and_replay(
 
         for snap, text in ((near_first, b"version 1"), (near_second, b"version 2")):
             assert snap.digest is not None
-            with urllib.request.urlopen(snap.archive_url, timeout=20) as resp:
+            assert snap.archive_url.startswith("http://127.0.0.1:")  # only our own pywb
+            with urllib.request.urlopen(snap.archive_url, timeout=20) as resp:  # 127.0.0.1
                 assert text in resp.read()
             ts = snap.archived_at.strftime("%Y%m%d%H%M%S")
-            with urllib.request.urlopen(f"{coll}/{ts}id_/{base}/page", timeout=20) as resp:
+            raw = f"{coll}/{ts}id_/{base}/page"
+            assert raw.startswith("http://127.0.0.1:")
+            with urllib.request.urlopen(raw, timeout=20) as resp:  # 127.0.0.1
                 assert resp.read() == f"<html><body><p>{text.decode()}</p></body></html>".encode()
     finally:
         proc.terminate()
