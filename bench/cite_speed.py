@@ -82,24 +82,10 @@ def main() -> None:
         with src.open("w", encoding="utf-8") as fh:
             for i in range(n):
                 fh.write(json.dumps({"id": str(i), "text": SEED}) + "\n")
+        batch = [sys.executable, "-m", "embedres", "cite", "--batch", str(src), "--out", str(dst)]
+        batch += ["--no-resolve", "--format", "csl", "--no-progress"]
         t0 = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "embedres",
-                "cite",
-                "--batch",
-                str(src),
-                "--out",
-                str(dst),
-                "--no-resolve",
-                "--format",
-                "csl",
-                "--no-progress",
-            ],
-            check=False,
-        )
+        subprocess.run(batch, check=False)
         dt = time.perf_counter() - t0
         lines = dst.read_text("utf-8").count("\n")
         print(
@@ -107,23 +93,7 @@ def main() -> None:
             f"fsync per record)"
         )
         t0 = time.perf_counter()
-        subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "embedres",
-                "cite",
-                "--batch",
-                str(src),
-                "--out",
-                str(dst),
-                "--no-resolve",
-                "--format",
-                "csl",
-                "--no-progress",
-            ],
-            check=False,
-        )
+        subprocess.run(batch, check=False)
         print(f"CLI batch resume with every record done: {time.perf_counter() - t0:.2f} s")
 
 
