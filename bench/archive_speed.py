@@ -22,8 +22,8 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 
 from embedres import Archiver
-from embedres._warc import Exchange, WarcFiles
-from embedres.archive import WaybackService
+from embedres.archive.archiver import WaybackService
+from embedres.archive.warc import Exchange, WarcFiles
 
 PAGE = b"<html><body>" + b"x" * (50 * 1024) + b"</body></html>"
 CDX_ROWS = json.dumps(

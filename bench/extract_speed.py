@@ -5,7 +5,7 @@ Run by hand from the repository root::
     .venv/bin/python bench/extract_speed.py [--repeat 3]
 
 Prints one table. MB/s counts UTF-8 bytes (10^6) of input per CPU second (best of --repeat) of
-:func:`embedres.entities.find_entities`; "x article" is the time per byte relative to
+:func:`embedres.detect.entities.find_entities`; "x article" is the time per byte relative to
 the article text (the issue's bound for pathological inputs is 10x). Targets (issue #2):
 >= 5 MB/s on article text, > 2.5 MB/s on tweet-sized texts called one by one.
 """
@@ -25,7 +25,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from embedres.entities import find_entities  # noqa: E402
+from embedres.detect.entities import find_entities  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_aff3667e527335b6.txt"
 CONFORMANCE = ROOT.parent / "shared" / "conformance" / "twitter-text"

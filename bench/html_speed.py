@@ -15,8 +15,8 @@ import time
 from pathlib import Path
 
 from embedres import extract
-from embedres.entities import find_entities
-from embedres.markup import parse_html
+from embedres.detect.entities import find_entities
+from embedres.detect.markup import parse_html
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = sorted((ROOT / "tests" / "fixtures" / "embeds").glob("*.html"))

@@ -86,7 +86,7 @@ class _CountWarnings(logging.Handler):
 
 def worker(cache: str, url_file: str, workers: int) -> None:
     """Resolve every URL of ``url_file`` with resolve_many; print a JSON summary."""
-    from embedres.resolve import Resolver
+    from embedres.resolve.resolver import Resolver
 
     urls, expected, allow = json.loads(Path(url_file).read_text())
     counter = _CountWarnings()

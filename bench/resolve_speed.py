@@ -215,7 +215,7 @@ def farm_stats(ports: list[int], reset: bool = False) -> dict[str, Any]:
 
 
 def run_embedres(urls: list[str], concurrency: int) -> list[tuple[str, str | None]]:
-    from embedres.resolve import Resolver
+    from embedres.resolve.resolver import Resolver
 
     r = Resolver(
         cache=None,

@@ -2,11 +2,11 @@
 
 import logging
 
-from ._version import __version__
-from .archive import Archiver
-from .citation import Citation
-from .detect import extract
-from .errors import (
+from embedres._version import __version__
+from embedres.archive.archiver import Archiver
+from embedres.citation import Citation
+from embedres.detect.extractor import extract
+from embedres.errors import (
     ArchiveError,
     ArchiveUnavailable,
     AuthenticationFailed,
@@ -21,7 +21,10 @@ from .errors import (
     UnsafeURL,
     WarcWriteError,
 )
-from .ids import (
+from embedres.export.static import replace_embeds
+from embedres.model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
+from embedres.pipeline import cite
+from embedres.platforms.ids import (
     linkedin_time,
     mastodon_time,
     post_time,
@@ -30,10 +33,7 @@ from .ids import (
     tid_time,
     tiktok_time,
 )
-from .model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
-from .pipeline import cite
-from .resolve import Resolver
-from .static import replace_embeds
+from embedres.resolve.resolver import Resolver
 
 __all__ = [
     "ArchiveError",

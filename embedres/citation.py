@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from . import _bibtex, _csl, _styles, _wikitext
-from ._jsonable import jsonable
-from .errors import InvalidArgument
-from .model import Link, Post, Resolution, Snapshot
+from embedres._jsonable import jsonable
+from embedres.errors import InvalidArgument
+from embedres.export import bibtex as _bibtex
+from embedres.export import csl as _csl
+from embedres.export import styles as _styles
+from embedres.export import wikitext as _wikitext
+from embedres.model import Link, Post, Resolution, Snapshot
 
 __all__ = ["STYLES", "Citation", "status_url_parts"]
 

@@ -15,14 +15,14 @@ from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import TYPE_CHECKING, Any, Literal
 
-from .citation import Citation, status_url_parts
-from .detect import extract
-from .errors import EmbedresError, InvalidArgument
-from .ids import snowflake_time
-from .model import Extraction, Link, Post, Resolution, Snapshot
+from embedres.citation import Citation, status_url_parts
+from embedres.detect.extractor import extract
+from embedres.errors import EmbedresError, InvalidArgument
+from embedres.model import Extraction, Link, Post, Resolution, Snapshot
+from embedres.platforms.ids import snowflake_time
 
 if TYPE_CHECKING:
-    from ._cache import Cache
+    from embedres.net.cache import Cache
 
 __all__ = ["ArchiveMode", "cite"]
 
@@ -101,7 +101,7 @@ def _archive(
 
 
 def _default_resolver(offline: bool) -> Any:
-    from .resolve import Resolver
+    from embedres.resolve.resolver import Resolver
 
     return Resolver(offline=offline)
 
@@ -164,7 +164,7 @@ def cite(
             resolver = _default_resolver(offline)
             owned.append(resolver)
         if mode is not None and archiver is None and not offline:
-            from .archive import Archiver
+            from embedres.archive.archiver import Archiver
 
             archiver = Archiver()
             owned.append(archiver)
@@ -230,8 +230,8 @@ def _oembed_fetch(
     if offline or getattr(resolver, "offline", False):
         return lambda url: None  # answers from the cache only
     if fetch is None:
-        from ._http import HttpClient
-        from ._oembed import http_fetch
+        from embedres.net.client import HttpClient
+        from embedres.resolve.oembed import http_fetch
 
         # The resolver's client carries its address policy, User-Agent and DNS function.
         client = getattr(resolver, "http", None)
@@ -270,7 +270,7 @@ def _cite_post(
     if fetch is not None:
         url = post.url or recovered_url
         if url:
-            from ._oembed import hydrate as _hydrate
+            from embedres.resolve.oembed import hydrate as _hydrate
 
             post = replace(_hydrate(replace(post, url=url), fetch, cache), url=post.url)
     snapshots: tuple[Snapshot, ...] = ()

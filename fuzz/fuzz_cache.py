@@ -16,9 +16,9 @@ from pathlib import Path
 from _common import instrumented, main, text_of
 
 with instrumented():
-    from embedres import _cache
-    from embedres._resultjson import from_json, to_json
     from embedres.model import Resolution
+    from embedres.net import cache as _cache
+    from embedres.resolve.records import from_json, to_json
 
 _TMP = Path(tempfile.mkdtemp(prefix="embedres-fuzz-cache-"))
 

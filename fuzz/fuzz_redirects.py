@@ -9,7 +9,7 @@ from __future__ import annotations
 from _common import instrumented, main, text_of
 
 with instrumented():
-    from embedres import _redirects as r
+    from embedres.net import redirects as r
 
 _CTYPES = (
     "text/html",
@@ -26,7 +26,7 @@ def _opt_str(value: object, what: str) -> None:
 
 
 def fuzz_one(data: bytes) -> None:
-    """Run every parser of embedres._redirects on one page body (and header values)."""
+    """Run every parser of embedres.net.redirects on one page body (and header values)."""
     ctype = _CTYPES[data[0] % len(_CTYPES)] if data else ""
     text = r.decode_html(data[1:], ctype)
     if not isinstance(text, str):

@@ -1,4 +1,4 @@
-"""Fuzz target: URL normalisation and classification (embedres.urls, embedres._posturls).
+"""Fuzz target: URL normalisation and classification (detect.urls, platforms.posturls).
 
 For any string: no exception (``normalize_url`` may raise ``InvalidArgument``, a
 ``ValueError``, as documented), results of the documented types, and post URLs that are
@@ -14,7 +14,8 @@ import os
 from _common import instrumented, main, text_of
 
 with instrumented():
-    from embedres import _posturls, urls
+    from embedres.detect import urls as urls
+    from embedres.platforms import posturls as _posturls
 
 _KINDS = {"short", "media", "post", "web"}
 

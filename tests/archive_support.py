@@ -13,7 +13,7 @@ import responses
 from responses import matchers
 
 from embedres import errors
-from embedres.archive import Archiver
+from embedres.archive.archiver import Archiver
 from embedres.model import Snapshot
 
 CASES = Path(__file__).resolve().parent / "cases"

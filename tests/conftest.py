@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from ._netguard.sitecustomize import is_loopback
+from tests._netguard.sitecustomize import is_loopback
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("EMBEDRES_SHARED", REPO.parent / "shared"))

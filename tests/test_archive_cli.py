@@ -13,8 +13,9 @@ from typing import Any
 import pytest
 import responses
 
-from embedres import _archnet, archive
+from embedres.archive import archiver as archive
 from embedres.cli import main
+from embedres.net import transport as _archnet
 
 CDX = "https://web.archive.org/cdx/search/cdx"
 HIT = [["timestamp", "original", "statuscode"], ["20151117033524", "http://example.com/", "200"]]
@@ -28,8 +29,8 @@ def _no_real_waits(monkeypatch: pytest.MonkeyPatch) -> None:
     def dns(host: str, port: int) -> Sequence[str]:
         return ["93.184.216.34"]
 
-    monkeypatch.setattr("embedres._capture.system_resolver", dns)
-    monkeypatch.setattr("embedres._httpio.system_resolver", dns)
+    monkeypatch.setattr("embedres.archive.capture.system_resolver", dns)
+    monkeypatch.setattr("embedres.net.httpio.system_resolver", dns)
     for name in ("IAS3_ACCESS_KEY", "IAS3_SECRET_KEY", "SAVEPAGENOW_ACCESS_KEY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("IA_CONFIG_FILE", "/nonexistent")

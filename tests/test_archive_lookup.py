@@ -10,9 +10,8 @@ import pytest
 import responses
 
 from embedres import ArchiveUnavailable, InvalidArgument, UnsafeURL
-from embedres.archive import INTERNET_ARCHIVE, Archiver, MementoService, WaybackService
-
-from .archive_support import (
+from embedres.archive.archiver import INTERNET_ARCHIVE, Archiver, MementoService, WaybackService
+from tests.archive_support import (
     FakeTime,
     check_snapshot,
     error_class,
@@ -76,7 +75,7 @@ def test_archive_endpoint_on_loopback_needs_allow_hosts() -> None:
 
 def test_unreachable_service_is_archive_unavailable() -> None:
     def fail(*args: Any, **kwargs: Any) -> Any:
-        from embedres._archnet import Unreachable
+        from embedres.net.transport import Unreachable
 
         raise Unreachable("connection refused")
 

@@ -10,8 +10,7 @@ from datetime import datetime, timezone
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedres._archnet import parse_retry_after
-from embedres._wayback import (
+from embedres.archive.wayback import (
     closest_memento,
     parse_availability,
     parse_cdx,
@@ -19,6 +18,7 @@ from embedres._wayback import (
     parse_timestamp,
     to_timestamp,
 )
+from embedres.net.transport import parse_retry_after
 
 NEAR = datetime(2015, 11, 17, tzinfo=timezone.utc)
 # Shapes that sent a backtracking Link-header pattern into exponential time.
@@ -79,7 +79,7 @@ def test_link_parser_accepts_any_text(text: str) -> None:
 
 def test_link_parser_is_linear_on_hostile_timemaps() -> None:
     code = (
-        "from embedres._wayback import parse_links\n"
+        "from embedres.archive.wayback import parse_links\n"
         f"for text in [{', '.join(HOSTILE_LINKS)}]:\n"
         "    parse_links(text)\n"
         "print('ok')\n"

@@ -10,12 +10,11 @@ import pytest
 import responses
 
 from embedres import InvalidArgument, RateLimited
-from embedres._archnet import Pacer, parse_retry_after, shared_pacer
-from embedres._ratelimit import HostLimits, InProcessRateLimiter
-from embedres._spn import ANON_INTERVAL, AUTH_INTERVAL
-from embedres.archive import INTERNET_ARCHIVE, Archiver
-
-from .archive_support import FakeTime, make_archiver
+from embedres.archive.archiver import INTERNET_ARCHIVE, Archiver
+from embedres.archive.spn import ANON_INTERVAL, AUTH_INTERVAL
+from embedres.net.ratelimit import HostLimits, InProcessRateLimiter
+from embedres.net.transport import Pacer, parse_retry_after, shared_pacer
+from tests.archive_support import FakeTime, make_archiver
 
 REF = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

@@ -12,9 +12,8 @@ import pytest
 import responses
 
 from embedres import ArchiveError, SaveFailed, UnsafeURL
-from embedres._spn import KIND_CLASS, error_for, find_keys
-
-from .archive_support import (
+from embedres.archive.spn import KIND_CLASS, error_for, find_keys
+from tests.archive_support import (
     FakeTime,
     check_snapshot,
     error_class,

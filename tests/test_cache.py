@@ -11,12 +11,11 @@ from typing import Any
 
 import pytest
 
-from embedres._cache import CacheError, SQLiteCache
 from embedres.errors import InvalidArgument
 from embedres.model import Resolution
-from embedres.resolve import CACHE_NAMESPACE, Resolver
-
-from ._servers import LoopbackServer, html, redirect
+from embedres.net.cache import CacheError, SQLiteCache
+from embedres.resolve.resolver import CACHE_NAMESPACE, Resolver
+from tests._servers import LoopbackServer, html, redirect
 
 
 class Clock:
@@ -186,7 +185,7 @@ def test_garbage_in_the_resolver_namespace_is_a_miss(tmp_path: Path) -> None:
         c.put(CACHE_NAMESPACE, key, junk, ttl=100)
         assert r.resolve("https://t.co/x").status == "offline"
     good = Resolution("https://t.co/x", "dead", final_url="https://t.co/x")
-    from embedres._resultjson import to_json
+    from embedres.resolve.records import to_json
 
     c.put(CACHE_NAMESPACE, key, to_json(good), ttl=100)
     assert r.resolve("https://t.co/x").status == "dead"
@@ -225,7 +224,7 @@ def test_a_refused_wal_journal_is_reported_not_ignored(
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(sqlite3, "connect", connect)
-        with caplog.at_level("WARNING", logger="embedres._cache"):
+        with caplog.at_level("WARNING", logger="embedres.net.cache"):
             cache = SQLiteCache(tmp_path / "nfs.sqlite")
             cache.put("ns", "k", {"v": 1}, ttl=60)
             assert cache.get("ns", "k") == {"v": 1}

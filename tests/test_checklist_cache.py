@@ -1,6 +1,6 @@
 """Checklist rows 50-52 (docs/security.md 4.4): a damaged, shared or starved cache file.
 
-These exercise the SQLite store directly (``embedres._cache.SQLiteCache``); the resolver-level
+These exercise the SQLite store directly (``embedres.net.cache.SQLiteCache``); the resolver-level
 versions (a resolution still ``ok`` over a damaged cache) are in test_checklist_resolve.py.
 """
 
@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from embedres._cache import CacheError, SQLiteCache
-
-from .conftest import REPO
+from embedres.net.cache import CacheError, SQLiteCache
+from tests.conftest import REPO
 
 DAMAGED = {
     "garbage": b"this is not a database at all\n" * 200,
@@ -95,7 +94,7 @@ def test_row_51_four_threads_share_one_file(
 
 _PROCESS_WRITER = """
 import sys
-from embedres._cache import SQLiteCache
+from embedres.net.cache import SQLiteCache
 cache = SQLiteCache(sys.argv[1])
 tag = sys.argv[2]
 for i in range(300):
@@ -136,7 +135,7 @@ def test_row_51_two_processes_share_one_file(tmp_path: Path) -> None:
 _DISK_FULL = """
 import logging, resource, signal, sys
 logging.basicConfig(level=logging.WARNING)
-from embedres._cache import SQLiteCache
+from embedres.net.cache import SQLiteCache
 cache = SQLiteCache(sys.argv[1])
 cache.put("ns", "before", {"v": 0}, ttl=60)
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)

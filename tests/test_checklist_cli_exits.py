@@ -10,10 +10,9 @@ import pytest
 
 from embedres import cli
 from embedres._jsonable import jsonable
-from embedres._resultjson import from_json
 from embedres.cli import extract as extract_cmd
-
-from .conftest import SEED
+from embedres.resolve.records import from_json
+from tests.conftest import SEED
 
 
 @pytest.mark.parametrize(("exc", "code"), [(KeyboardInterrupt, 130), (BrokenPipeError, 0)])

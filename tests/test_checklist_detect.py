@@ -15,9 +15,8 @@ import pytest
 
 import embedres
 from embedres.errors import EmbedresError
-
-from .conftest import REPO
-from .test_properties import check_extraction
+from tests.conftest import REPO
+from tests.test_properties import check_extraction
 
 CASES: list[dict[str, Any]] = json.loads(
     (REPO / "tests" / "cases" / "checklist_pathological.json").read_text(encoding="utf-8")
@@ -201,7 +200,7 @@ def test_row_46_oversized_input_is_refused_or_handled() -> None:
     The limit is the detector's ``MAX_INPUT_CHARS`` (docs/posts.md: 32 million characters,
     ``InputError``); without a declared limit the row would not apply (row 42 covers size).
     """
-    from embedres import detect
+    from embedres.detect import extractor as detect
 
     limit = getattr(detect, "MAX_INPUT_CHARS", None)
     if not isinstance(limit, int):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 DOC = (REPO / "docs" / "security-checklist.md").read_text(encoding="utf-8")
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 FUZZ = REPO / "fuzz"
 CASES = sorted(

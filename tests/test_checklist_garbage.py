@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from ._hardening import ok, serve
-from .conftest import REPO
-from .test_checklist_ssrf import fake_dns, make_resolver
+from tests._hardening import ok, serve
+from tests.conftest import REPO
+from tests.test_checklist_ssrf import fake_dns, make_resolver
 
 GARBAGE = [
     "",
@@ -205,7 +205,7 @@ def _formats(fmt: str) -> str:
 def test_row_55_post_text_cannot_inject_through_the_cli() -> None:
     """Row 55: hostile post text through ``embedres cite``: wikitext has no live template or
     category, BibTeX braces balance, JSON parses, HTML has no live script."""
-    from .test_properties import _bibtex_braces_balanced, _wikitext_is_inert
+    from tests.test_properties import _bibtex_braces_balanced, _wikitext_is_inert
 
     wiki = _formats("wikitext").strip()
     assert wiki.count("{{cite") == 1, wiki

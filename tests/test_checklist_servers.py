@@ -23,9 +23,9 @@ from typing import Any
 
 import pytest
 
-from ._hardening import Request, Route, Server, bomb, ok, raw, redirect, send, serve, trickle
-from .conftest import REPO
-from .test_checklist_ssrf import make_resolver
+from tests._hardening import Request, Route, Server, bomb, ok, raw, redirect, send, serve, trickle
+from tests.conftest import REPO
+from tests.test_checklist_ssrf import make_resolver
 
 STATUSES = {"ok", "dead", "blocked", "error", "timeout", "loop", "too_many_redirects", "offline"}
 T = 1.0  # the resolver timeout used by the deadline rows; the suite allows 2*T + 1.5 s
@@ -210,7 +210,7 @@ def test_row_31_resolve_many_with_trickling_urls() -> None:
 
 _MEMORY_CHILD = """
 import json, resource, sys
-from embedres.resolve import Resolver
+from embedres.resolve.resolver import Resolver
 def peak():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 r = Resolver(cache=None, allow_private=True, timeout=60, max_retries=0)

@@ -16,13 +16,13 @@ from typing import Any
 
 import pytest
 
-from ._hardening import Request, Server, ok, redirect, send, serve
+from tests._hardening import Request, Server, ok, redirect, send, serve
 
 BAD = {"blocked", "error"}
 
 
 def resolver_class() -> Any:
-    from embedres.resolve import Resolver
+    from embedres.resolve.resolver import Resolver
 
     return Resolver
 

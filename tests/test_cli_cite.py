@@ -15,8 +15,7 @@ import embedres.cli.cite as cli_cite
 import embedres.pipeline as pipeline
 from embedres.cli import main
 from embedres.model import Extraction
-
-from .test_pipeline import PIC, SEED_POST, STATUS_ID, TCO, FakeResolver, _photo
+from tests.test_pipeline import PIC, SEED_POST, STATUS_ID, TCO, FakeResolver, _photo
 
 
 @pytest.fixture(autouse=True)

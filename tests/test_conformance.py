@@ -1,7 +1,7 @@
 """twitter-text's conformance suite, read from ../shared at test time (never copied).
 
 Every case of the core sections of ``extract.yml`` and every case of ``tlds.yml`` runs
-through :func:`embedres.entities.find_entities`, compared with and without indices.
+through :func:`embedres.detect.entities.find_entities`, compared with and without indices.
 Cases embedres deliberately treats differently are listed in docs/conformance.md and
 in ``DEVIATIONS`` below (strict xfail, so a fix is noticed).
 """
@@ -17,9 +17,8 @@ from typing import Any
 import pytest
 import yaml
 
-from embedres.entities import Entities, find_entities
-
-from .conftest import CONFORMANCE
+from embedres.detect.entities import Entities, find_entities
+from tests.conftest import CONFORMANCE
 
 CORE = (
     "mentions",

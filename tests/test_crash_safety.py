@@ -20,7 +20,7 @@ from typing import Any
 
 import pytest
 
-from .conftest import REPO
+from tests.conftest import REPO
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
 
@@ -64,7 +64,7 @@ def _run_and_kill(
 WARC_WRITER = """
 import io, json, os, sys
 from datetime import datetime, timezone
-from embedres._warc import Exchange, WarcFiles
+from embedres.archive.warc import Exchange, WarcFiles
 files = WarcFiles(sys.argv[1] if len(sys.argv) > 1 else {dir!r}, prefix="crash",
                   max_size={max_size})
 n = 0
@@ -120,7 +120,7 @@ def test_row_53_sigkill_during_warc_writes(tmp_path: Path, delay: float) -> None
     # The store still works after the crash: a new writer in the same directory.
     from datetime import datetime, timezone
 
-    from embedres._warc import Exchange, WarcFiles
+    from embedres.archive.warc import Exchange, WarcFiles
 
     files = WarcFiles(tmp_path, prefix="after")
     ex = Exchange(
@@ -145,7 +145,7 @@ def _jsonl(path: Path) -> list[dict[str, Any]]:
 
 CACHE_WRITER = """
 import json, sys
-from embedres._cache import SQLiteCache
+from embedres.net.cache import SQLiteCache
 cache = SQLiteCache({path!r})
 n = 0
 while True:
@@ -161,7 +161,7 @@ def test_row_53_sigkill_during_cache_writes(tmp_path: Path, delay: float) -> Non
     answers, accepts writes and passes SQLite's integrity check."""
     import sqlite3
 
-    from embedres._cache import SQLiteCache
+    from embedres.net.cache import SQLiteCache
 
     path = tmp_path / "cache.sqlite"
     lines = _run_and_kill(

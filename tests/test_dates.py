@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from babel.dates import format_date
 
-from embedres import dates
-from embedres.dates import WIDGET_LANGS, match_date, parse_date
+from embedres.detect import dates as dates
+from embedres.detect.dates import WIDGET_LANGS, match_date, parse_date
 
 CASES = json.loads((Path(__file__).parent / "cases" / "posts_dates.json").read_text("utf-8"))
 

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedres.entities import Entities, find_entities
+from embedres.detect.entities import Entities, find_entities
 from embedres.errors import InvalidArgument
 
 CASES = json.loads((Path(__file__).parent / "cases" / "entities.json").read_text("utf-8"))

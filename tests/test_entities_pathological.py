@@ -37,7 +37,7 @@ INPUTS: dict[str, tuple[str, tuple[int, int, int, int]]] = {
 
 _CHILD = r"""
 import json, sys, time
-from embedres.entities import find_entities
+from embedres.detect.entities import find_entities
 SEED = open(sys.argv[1], encoding="utf-8").read()
 cases = json.loads(sys.stdin.read())
 find_entities("warm up #a @b $C x.com")
@@ -55,7 +55,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def timings(request: pytest.FixtureRequest) -> dict[str, Any]:
-    from .conftest import SEED
+    from tests.conftest import SEED
 
     payload = json.dumps({name: expr for name, (expr, _) in INPUTS.items()})
     try:

@@ -9,9 +9,8 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
-from embedres._csl import render_csl
-
-from .test_citation import build_citation, load_cases
+from embedres.export.csl import render_csl
+from tests.test_citation import build_citation, load_cases
 
 CSL_SCHEMA = json.loads(
     (Path(__file__).parent / "data" / "csl-items.schema.json").read_text("utf-8")

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from embedres import ids
 from embedres.errors import InvalidArgument
+from embedres.platforms import ids as ids
 
 CASES = json.loads((Path(__file__).parent / "cases" / "posts_ids.json").read_text("utf-8"))
 

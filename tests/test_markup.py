@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedres.markup import fragment, looks_like_html, parse_html, plain_document
+from embedres.detect.markup import fragment, looks_like_html, parse_html, plain_document
 
 CASES = json.loads((Path(__file__).parent / "cases" / "posts_markup.json").read_text("utf-8"))
 

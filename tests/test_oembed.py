@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import responses
 
-from embedres._http import HttpClient
-from embedres._oembed import CACHE_NAMESPACE, endpoint_for, http_fetch, hydrate, parse_oembed
 from embedres.model import Post
+from embedres.net.client import HttpClient
+from embedres.resolve.oembed import CACHE_NAMESPACE, endpoint_for, http_fetch, hydrate, parse_oembed
 
 CASES = json.loads((Path(__file__).parent / "cases" / "cite_oembed.json").read_text("utf-8"))
 TWEET_URL = "https://twitter.com/RTenfrancais/status/666535042222141457"

@@ -11,8 +11,7 @@ import pytest
 
 import embedres
 from embedres.cli import main
-
-from .conftest import SEED
+from tests.conftest import SEED
 
 EXPECTED_ALL = {
     "ArchiveError",

@@ -16,8 +16,7 @@ import embedres.pipeline as pipeline
 from embedres import Citation, InvalidArgument, cite
 from embedres.errors import ArchiveError
 from embedres.model import Extraction, Hop, Link, Post, Resolution, Snapshot
-
-from .test_oembed import DictCache
+from tests.test_oembed import DictCache
 
 STATUS_ID = "666535042222141457"  # 2015-11-17T08:35:12Z
 PIC = "pic.twitter.com/UU7PNmTL0V"
@@ -267,7 +266,7 @@ def test_a_resolver_built_by_cite_is_closed(monkeypatch: pytest.MonkeyPatch) -> 
 
 def test_no_network_with_the_real_resolver_gives_error_statuses() -> None:
     """resolve=True on a machine without network: citations still come back."""
-    from embedres.resolve import Resolver
+    from embedres.resolve.resolver import Resolver
 
     def no_dns(host: str, port: int) -> list[str]:
         raise OSError("Temporary failure in name resolution")

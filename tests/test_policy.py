@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from embedres._policy import AddressPolicy, classify_address, parse_ip_literal
 from embedres.errors import InvalidArgument
+from embedres.net.policy import AddressPolicy, classify_address, parse_ip_literal
 
 CASES = json.loads((Path(__file__).parent / "cases" / "policy.json").read_text("utf-8"))
 

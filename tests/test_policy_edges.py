@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from embedres._policy import AddressPolicy
+from embedres.net.policy import AddressPolicy
 
 
 @pytest.mark.parametrize(

@@ -9,9 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from embedres import extract
-from embedres.flattened import find_text_posts
-
-from ._posts_expect import load, mismatches, source_of
+from embedres.detect.flattened import find_text_posts
+from tests._posts_expect import load, mismatches, source_of
 
 CASES = load("posts_text.json")
 

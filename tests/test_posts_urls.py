@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from embedres._posturls import parse_post_url
+from embedres.platforms.posturls import parse_post_url
 
 CASES = json.loads(
     (Path(__file__).parent / "cases" / "posts_urls.json").read_text(encoding="utf-8")

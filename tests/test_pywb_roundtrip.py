@@ -23,7 +23,7 @@ from typing import Any
 import pytest
 
 from embedres import Archiver
-from embedres.archive import WaybackService
+from embedres.archive.archiver import WaybackService
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif(

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from embedres._ratelimit import HostLimits, InProcessRateLimiter, acquire
 from embedres.errors import InvalidArgument
+from embedres.net.ratelimit import HostLimits, InProcessRateLimiter, acquire
 
 
 class Clock:

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from embedres import _redirects
+from embedres.net import redirects as _redirects
 
 CASES = json.loads((Path(__file__).parent / "cases" / "redirects.json").read_text("utf-8"))
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 import responses
 
-from embedres.resolve import Resolver
+from embedres.resolve.resolver import Resolver
 
 CASES = json.loads((Path(__file__).parent / "cases" / "resolve.json").read_text("utf-8"))
 

@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 
-from embedres._http import BlockedAddress, FetchError, FetchTimeout, HttpClient
-from embedres._policy import AddressPolicy
-from embedres.resolve import Resolver
-
-from ._servers import (
+from embedres.net.client import BlockedAddress, FetchError, FetchTimeout, HttpClient
+from embedres.net.policy import AddressPolicy
+from embedres.resolve.resolver import Resolver
+from tests._servers import (
     LoopbackServer,
     big_body,
     bomb_route,

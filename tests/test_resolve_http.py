@@ -1,4 +1,4 @@
-"""The HTTP layer's API (embedres._http) as the archiver and oEmbed use it, and the resolver's
+"""The HTTP layer's API (embedres.net.client) as the archiver and oEmbed use it, and the resolver's
 eager option checks."""
 
 from __future__ import annotations
@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 
-from embedres._http import BlockedAddress, FetchError, HttpClient, InvalidURL
-from embedres._policy import AddressPolicy
 from embedres.errors import InvalidArgument
-from embedres.resolve import Resolver
-
-from ._servers import LoopbackServer, Request, html, respond
+from embedres.net.client import BlockedAddress, FetchError, HttpClient, InvalidURL
+from embedres.net.policy import AddressPolicy
+from embedres.resolve.resolver import Resolver
+from tests._servers import LoopbackServer, Request, html, respond
 
 
 def client(srv: LoopbackServer, **kw: Any) -> HttpClient:

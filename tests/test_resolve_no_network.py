@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from embedres import Resolver
-from embedres._cache import SQLiteCache
+from embedres.net.cache import SQLiteCache
 
 
 def _no_name_service(host: str, port: int) -> Sequence[str]:

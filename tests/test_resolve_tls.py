@@ -11,11 +11,10 @@ from typing import Any
 
 import pytest
 
-from embedres._http import FetchError, HttpClient
-from embedres._policy import AddressPolicy
-from embedres.resolve import Resolver
-
-from ._servers import LoopbackServer, html, redirect
+from embedres.net.client import FetchError, HttpClient
+from embedres.net.policy import AddressPolicy
+from embedres.resolve.resolver import Resolver
+from tests._servers import LoopbackServer, html, redirect
 
 x509 = pytest.importorskip("cryptography.x509")
 NameOID = x509.oid.NameOID

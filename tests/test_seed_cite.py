@@ -16,8 +16,7 @@ import responses
 import embedres
 import embedres.cli.cite as cli_cite
 from embedres.cli import main
-
-from .conftest import SEED
+from tests.conftest import SEED
 
 STATUS_ID = "666535042222141457"  # snowflake time 2015-11-17T08:35:12Z, the day shown
 TITLE = (
@@ -76,7 +75,7 @@ def test_offline_csl(capsys: pytest.CaptureFixture[str]) -> None:
 
 def _real_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
     """Use embedres.Resolver with a fake DNS function, so only `responses` answers."""
-    resolve_mod = pytest.importorskip("embedres.resolve")
+    resolve_mod = pytest.importorskip("embedres.resolve.resolver")
     params = inspect.signature(resolve_mod.Resolver).parameters
     hook = next((n for n in ("name_resolver", "dns_resolver", "resolver") if n in params), None)
     if hook is None:

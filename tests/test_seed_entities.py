@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import embedres
-from embedres.entities import find_entities
+from embedres.detect.entities import find_entities
 
 
 def _slice(text: str, span: tuple[int, int]) -> str:

@@ -12,10 +12,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from embedres import Citation, InvalidArgument, replace_embeds
+from embedres.export.static import static_blockquote
 from embedres.model import Post
-from embedres.static import static_blockquote
-
-from .test_citation import build_citation
+from tests.test_citation import build_citation
 
 HERE = Path(__file__).parent
 CASES = json.loads((HERE / "cases" / "cite_static.json").read_text("utf-8"))["cases"]

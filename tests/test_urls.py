@@ -1,4 +1,4 @@
-"""embedres.urls: link kinds, hosts, normalisation and tracking parameters (table-driven)."""
+"""embedres.detect.urls: link kinds, hosts, normalisation and tracking parameters (table-driven)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from embedres import urls
+from embedres.detect import urls as urls
 from embedres.errors import InvalidArgument
 
 DATA = json.loads((Path(__file__).parent / "cases" / "urls.json").read_text("utf-8"))

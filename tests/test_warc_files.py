@@ -17,7 +17,7 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 
 from embedres import WarcWriteError
-from embedres._warc import Exchange, WarcFiles
+from embedres.archive.warc import Exchange, WarcFiles
 
 NOW = datetime(2026, 1, 2, 3, 4, 5, 678901, tzinfo=timezone.utc)
 
@@ -125,7 +125,7 @@ def test_threads_share_one_writer_safely(tmp_path: Path) -> None:
 _CHILD = """
 import os, signal, sys
 from datetime import datetime, timezone
-from embedres._warc import Exchange, WarcFiles
+from embedres.archive.warc import Exchange, WarcFiles
 files = WarcFiles(sys.argv[1], prefix="proc", max_size=int(sys.argv[2]))
 def write(i):
     files.write([Exchange(f"http://site.example/{os.getpid()}/{i}", "GET", (), 200, "OK",

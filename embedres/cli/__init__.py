@@ -11,9 +11,9 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from .._version import __version__
-from ..errors import EmbedresError
-from . import archive, cite, extract, resolve
+from embedres._version import __version__
+from embedres.cli import archive, cite, extract, resolve
+from embedres.errors import EmbedresError
 
 __all__ = ["main"]
 

@@ -19,9 +19,9 @@ import sys
 from collections.abc import Callable
 from typing import IO, Any
 
-from ..citation import Citation
-from ..errors import EmbedresError, InputError
-from .cite import MAX_RECORD, durable_write, read_lines
+from embedres.citation import Citation
+from embedres.cli.cite import MAX_RECORD, durable_write, read_lines
+from embedres.errors import EmbedresError, InputError
 
 __all__ = ["done_ids", "run_batch"]
 
@@ -80,7 +80,7 @@ def _process(session: Any, rec: Any, render: Render) -> tuple[dict[str, Any], bo
         "citations": [render(c, args.format, args.style) for c in citations],
         "warnings": [f"{c.key}: {w}" for c in citations for w in c.warnings],
     }
-    from .cite import _failed
+    from embedres.cli.cite import _failed
 
     return out, not _failed(citations)
 

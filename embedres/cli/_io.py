@@ -6,8 +6,8 @@ import json
 import sys
 from typing import Any
 
-from .._jsonable import jsonable
-from ..errors import InputError
+from embedres._jsonable import jsonable
+from embedres.errors import InputError
 
 __all__ = ["dump_json", "read_input"]
 

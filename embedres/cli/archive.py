@@ -15,10 +15,10 @@ import sys
 from datetime import date, datetime
 from typing import Any
 
-from .._jsonable import jsonable
-from ..archive import Archiver
-from ..errors import ArchiveError, InputError, InvalidArgument, QuotaExceeded
-from ._io import read_input
+from embedres._jsonable import jsonable
+from embedres.archive.archiver import Archiver
+from embedres.cli._io import read_input
+from embedres.errors import ArchiveError, InputError, InvalidArgument, QuotaExceeded
 
 __all__ = ["register", "run"]
 

@@ -22,11 +22,11 @@ from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
 
-from .._csl import _style_path
-from ..citation import STYLES, Citation
-from ..errors import InvalidArgument
-from ..pipeline import ArchiveMode, cite
-from ._io import read_input
+from embedres.citation import STYLES, Citation
+from embedres.cli._io import read_input
+from embedres.errors import InvalidArgument
+from embedres.export.csl import _style_path
+from embedres.pipeline import ArchiveMode, cite
 
 __all__ = ["FORMATS", "register", "render", "run"]
 
@@ -112,7 +112,7 @@ def _accessed(text: str | None) -> date | None:
 
 def _make_resolver(args: argparse.Namespace) -> Any:
     """The resolver of this run (its HTTP layer is imported only when it first fetches)."""
-    from ..resolve import Resolver
+    from embedres.resolve.resolver import Resolver
 
     kwargs: dict[str, Any] = {"offline": args.offline}
     if args.cache:
@@ -146,7 +146,7 @@ class _Run:
         if self.mode is not None and args.offline:
             print("embedres: warning: --offline: nothing is archived", file=sys.stderr)
         elif self.mode is not None:
-            from ..archive import Archiver
+            from embedres.archive.archiver import Archiver
 
             self.archiver = Archiver(warc_dir=warc_dir)
         resolve = not args.no_resolve
@@ -186,7 +186,7 @@ def run(args: argparse.Namespace) -> int:
     if args.batch:
         if args.file:
             raise InvalidArgument("give FILE or --batch, not both")
-        from ._cite_batch import run_batch
+        from embedres.cli._cite_batch import run_batch
 
         session = _Run(args)
         try:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from ..detect import extract
-from ._io import dump_json, read_input
+from embedres.cli._io import dump_json, read_input
+from embedres.detect.extractor import extract
 
 __all__ = ["register"]
 

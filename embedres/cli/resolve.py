@@ -13,9 +13,9 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .._jsonable import jsonable
-from ..errors import InvalidArgument
-from ._io import read_input
+from embedres._jsonable import jsonable
+from embedres.cli._io import read_input
+from embedres.errors import InvalidArgument
 
 __all__ = ["register", "run"]
 
@@ -103,7 +103,7 @@ def _progress_bar(total: int, wanted: bool | None) -> tuple[Callable[[int, int],
 
 def run(args: argparse.Namespace) -> int:
     """Resolve and print one JSON line per URL."""
-    from ..resolve import Resolver
+    from embedres.resolve.resolver import Resolver
 
     if args.concurrency < 1:
         raise InvalidArgument("--concurrency must be at least 1")

@@ -1,0 +1,330 @@
+"""Find posts in plain text: flattened embeds and post URLs standing alone (pure).
+
+A flattened tweet is what a scraper leaves of the embed markup: the tweet text, then
+the attribution line ``— Name (@handle) DATE`` (reference notes §2). The anchor is the
+last ``(@handle)`` before the date; it must be preceded on its line by a dash (``—``,
+``–``, ``―``, ``--``, ``-``, ``\\-``, `` ? `` for encoding loss, ``â€”`` mojibake,
+``&mdash;``/``&#8212;``) and followed by a widget date (any language of
+:mod:`embedres.detect.dates`) or by a status URL. **A line with neither is not a post**, so
+bylines such as ``— By Jane Doe (@jdoe)`` are never posts. A handle with a dot is a
+Bluesky handle, ``user@instance`` a Mastodon one.
+
+The post's text is the text before the dash on the same line when the attribution is
+fused onto it; otherwise the previous paragraph (one line, skipping one blank line),
+extended upwards only over lines made of links alone (``https://t.co/…pic.twitter.com/…``)
+or over ``>``-quoted lines of the same quote block. It never reaches back past the
+previous post, an HTML embed or a code block, so the article's prose stays prose.
+
+Other fingerprints recognised (§2.9): Instagram ``A post shared by Name (@handle)`` (and
+its translations, with the optional date), Facebook ``Posted by Name on DATE`` (needs a
+date), Threads/Mastodon ``Post by @handle View on Threads|Mastodon`` and TikTok
+``@handle CAPTION ♬ sound``. Reddit's ``Title by u/user in sub`` is too close to prose
+to be reliable and is not recognised.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right, insort
+from collections.abc import Callable, Iterator
+from datetime import date, datetime
+from itertools import chain
+
+from embedres.detect.dates import match_date
+from embedres.detect.found import Found, read_date
+from embedres.platforms.posturls import parse_post_url
+
+__all__ = ["find_text_posts"]
+
+_LABEL = r"[A-Za-z0-9-]{1,63}"
+_HANDLE = rf"[A-Za-z0-9_]{{1,30}}(?:\.{_LABEL}){{0,8}}(?:@{_LABEL}(?:\.{_LABEL}){{1,8}})?"
+_ANCHOR = re.compile(rf"\(\s{{0,2}}@(?P<h>{_HANDLE})\s{{0,2}}\)")
+_DASH = re.compile(r"(?:&mdash;|&#8212;|â€”|\\-|--|[—–―-]|(?<!\S)\?)(?=[ \t\u00a0]{1,3}\S)")
+_AFTER = re.compile(r"[ \t\u00a0]{0,3}(?:\r?\n[ \t\u00a0>]{0,6})?\[?")
+_ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})")
+_MD_LINK = re.compile(r"\]\((?P<url>[^()\s]{1,400})\)")
+_STATUS = re.compile(r"(?:https?://)?[A-Za-z0-9.-]{1,40}/[^\s()\[\]<>]{1,300}")
+_TIME = re.compile(r"(?:,? at| à| um| a las| alle)?\s{1,2}\d{1,2}[:h]\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?")
+_LINK_ONLY = re.compile(
+    r"^[\s>]*(?:(?:https?://|pic\.(?:twitter|x)\.com/|www\.)\S{1,400}[\s]*){1,8}$"
+)
+_BBC_PREFIX = re.compile(r"Skip Twitter post(?: \d{1,3})? by @\w{1,20}\s{0,3}")
+_MAX_TEXT = 600  # a fused line longer than this holds prose too: keep its last sentences
+
+
+def _lines_up(text: str, line_start: int, floor: int) -> tuple[int, int] | None:
+    """The text block above an attribution that starts its own line."""
+    start = end = None
+    quote_block = False
+    cur = line_start
+    skipped_blank = False
+    for _ in range(12):
+        if cur <= floor or cur == 0:
+            break
+        prev = text.rfind("\n", 0, cur - 1) + 1
+        line = text[prev : cur - 1]
+        bare = line.strip(" \t\r>\u00a0")
+        if prev < floor:
+            break
+        if not bare:
+            if end is not None or skipped_blank:
+                break
+            skipped_blank = True
+            cur = prev
+            continue
+        if end is None:
+            end = cur - 1
+            quote_block = line.lstrip().startswith(">")
+        start = prev
+        cur = prev
+        if quote_block and line.lstrip().startswith(">"):
+            continue
+        if not _LINK_ONLY.match(line):
+            break
+    if start is None or end is None:
+        return None
+    return start, end
+
+
+def _trim_prose(text: str, start: int, end: int) -> int:
+    """Move ``start`` past the article's sentences when a fused line is too long."""
+    if end - start <= _MAX_TEXT:
+        return start
+    window_start = end - _MAX_TEXT // 2
+    best = window_start
+    for m in re.finditer(r"[.!?»”]\s+(?=\S)", text[window_start:end]):
+        best = window_start + m.end()
+        break
+    return best
+
+
+def _clean(text: str) -> str | None:
+    lines = [re.sub(r"^[ \t>\u00a0]*", "", line) for line in text.split("\n")]
+    cleaned = "\n".join(line.rstrip() for line in lines).strip()
+    cleaned = _BBC_PREFIX.sub("", cleaned).strip()
+    return cleaned or None
+
+
+def _platform(handle: str) -> str:
+    return "mastodon" if "@" in handle else "bluesky" if "." in handle else "twitter"
+
+
+def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
+    """A flattened tweet/skeet/toot anchored at ``(@handle)`` match ``m``."""
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    window = max(line_start, m.start() - 250, floor)
+    dashes = [
+        d for d in _DASH.finditer(text, window, m.start()) if text[d.end() : m.start()].strip()
+    ]
+    if not dashes:
+        return None
+    dash = dashes[-1]
+    name = text[dash.end() : m.start()].strip() or None
+    handle = m["h"]
+    platform = _platform(handle)
+    after = _AFTER.match(text, m.end())
+    pos = after.end() if after else m.end()
+    when = match_date(text, pos)
+    end, url, published_text = m.end(), None, None
+    published: date | datetime | None = None
+    iso = _ISO.match(text, pos) if when is None else None
+    if iso is not None:  # third-party embed generators write ISO 8601 instants
+        try:
+            published = datetime.fromisoformat(iso.group(0).replace("Z", "+00:00"))
+        except ValueError:
+            iso = None
+        else:
+            end, published_text = iso.end(), iso.group(0)
+    if when is not None:
+        end, published = when.end, when.value
+        tm = _TIME.match(text, end) if platform != "twitter" else None
+        if tm:
+            end = tm.end()
+        published_text = text[when.start : end]
+        link = _MD_LINK.match(text, end)
+        if link:
+            url, end = link["url"], link.end()
+    elif iso is None:
+        link = _STATUS.match(text, pos)
+        ref = parse_post_url(link.group(0).rstrip(".,;:!?")) if link else None
+        if ref is None:
+            return None
+        url, end = ref.canonical_url, pos + len(link.group(0).rstrip(".,;:!?")) if link else end
+        if text[end : end + 1] == ")" and text[pos - 1 : pos] == "[":
+            end += 1
+    ref = parse_post_url(url) if url else None
+    dash_at = dash.start()
+    head = text[line_start:dash_at]
+    if head.strip(" \t\r>\u00a0"):
+        t_start, t_end = _trim_prose(text, max(line_start, floor), dash_at), dash_at
+    else:
+        block = _lines_up(text, line_start, floor)
+        t_start, t_end = block if block else (dash_at, dash_at)
+    bbc = _BBC_PREFIX.search(text, t_start, t_end)
+    body = _clean(text[t_start:t_end])
+    return Found(
+        platform,
+        (min(t_start, dash_at) if body or bbc else dash_at, end),
+        form="text",
+        author_name=name,
+        author_handle=handle,
+        text=body,
+        published=published,
+        published_text=published_text,
+        lang=when.lang if when else None,
+        text_span=(t_start, t_end) if body else None,
+    ).with_ref(ref if ref is not None and ref.platform == platform else None)
+
+
+_INSTAGRAM = re.compile(
+    r"(?:A (?:post|photo|video) shared by|Une publication partagée par|Ein Beitrag geteilt von|"
+    r"Una publicación compartida de|Uma publicação compartilhada por|Un post condiviso da|"
+    r"Sebuah kiriman dibagikan oleh)[ \u00a0]{1,3}(?P<name>[^()\n]{0,100}?)[ \u00a0]{0,3}"
+    r"\([ \u00a0]?@(?P<h>[A-Za-z0-9._][A-Za-z0-9._ ]{0,31})[ \u00a0]?\)"
+    r"(?:[ \u00a0]{1,3}(?:on|le|am|el|em|il|pada)[ \u00a0]{1,3})?"
+)
+_VIEW_ON_IG = re.compile(
+    r"(?:View this post on Instagram|Voir cette publication sur Instagram|"
+    r"Diesen Beitrag auf Instagram ansehen|Ver esta publicación en Instagram)"
+)
+_FACEBOOK = re.compile(
+    r"(?:Posted by|Publicado por|Posté par)[ \u00a0]{1,3}(?P<name>[^\n]{1,100}?)[ \u00a0]{1,3}"
+    r"(?:on|en|sur)[ \u00a0]{1,3}"
+)
+_POST_BY = re.compile(rf"Post by @(?P<h>{_HANDLE})[\s\u00a0]{{1,6}}View on (?P<p>Threads|Mastodon)")
+_TIKTOK = re.compile(
+    r"(?m)^[ \t]{0,4}@(?P<h>[A-Za-z0-9._]{2,24})[ \t](?P<cap>[^\n♬]{0,2200})♬[^\n]{1,200}"
+)
+
+
+def _instagram(text: str, m: re.Match[str], floor: int) -> Found:
+    end = m.end()
+    when = match_date(text, end) if m.group(0).rstrip().endswith(tuple("nmeald")) else None
+    published = published_text = lang = None
+    if when is not None:
+        tm = _TIME.match(text, when.end)
+        end = tm.end() if tm else when.end
+        tz = re.match(r" ?[A-Z]{2,4}\b", text[end : end + 5])
+        end += tz.end() if tz else 0
+        published, published_text, lang = when.value, text[when.start : end], when.lang
+    else:
+        end = m.end("h") + 1
+        end = text.find(")", end - 1) + 1 or end
+    start, body, span_text = m.start(), None, None
+    view = None
+    for v in _VIEW_ON_IG.finditer(text, max(floor, m.start() - 2500), m.start()):
+        view = v
+    if view is not None:
+        start = view.start()
+        body = text[view.end() : m.start()].strip() or None
+        span_text = (view.end(), m.start()) if body else None
+    return Found(
+        "instagram",
+        (start, end),
+        form="text",
+        author_name=m["name"].strip() or None,
+        author_handle=m["h"].replace(" ", ""),
+        text=body,
+        published=published,
+        published_text=published_text,
+        lang=lang,
+        text_span=span_text,
+    )
+
+
+def _facebook(text: str, m: re.Match[str], floor: int) -> Found | None:
+    tail = text[m.end() : m.end() + 80].split("\n", 1)[0]
+    dm = read_date(tail, None)
+    if dm is None:
+        return None
+    end = m.end() + dm.end
+    if text[end : end + 1].isalpha():  # trailing weekday (tr: "9 Ocak 2017 Pazartesi")
+        end += len(re.match(r"\w{0,20}", text[end:]).group(0))  # type: ignore[union-attr]
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    start = max(line_start, floor)
+    body = text[start : m.start()].strip() or None
+    return Found(
+        "facebook",
+        (start if body else m.start(), end),
+        form="text",
+        author_name=m["name"].strip(),
+        text=body,
+        published=dm.value,
+        published_text=text[m.end() : end].strip(),
+        lang=dm.lang,
+        text_span=(start, m.start()) if body else None,
+    )
+
+
+def _candidates(
+    text: str, floor_for: Callable[[int], int], free: Callable[[tuple[int, int]], bool]
+) -> Iterator[Found]:
+    for m in _ANCHOR.finditer(text):
+        if not free(m.span()):
+            continue  # inside an HTML embed or a code block already
+        found = _attribution(text, m, floor_for(m.start()))
+        if found is not None:
+            yield found
+    for m in _INSTAGRAM.finditer(text) if "@" in text else ():
+        yield _instagram(text, m, floor_for(m.start()))
+    for m in _FACEBOOK.finditer(text):
+        fb = _facebook(text, m, floor_for(m.start()))
+        if fb is not None:
+            yield fb
+    for m in _POST_BY.finditer(text):
+        platform = "threads" if m["p"] == "Threads" else "mastodon"
+        yield Found(platform, (m.start(), m.end()), form="text", author_handle=m["h"])
+    if "♬" in text:
+        for m in _TIKTOK.finditer(text):
+            span = (m.start("cap"), m.end("cap"))
+            body = m["cap"].strip() or None
+            yield Found(
+                "tiktok", (m.start(), m.end()), form="text", author_handle=m["h"], text=body,
+                text_span=span if body else None,
+            )  # fmt: skip
+
+
+def _lone_urls(text: str) -> Iterator[Found]:
+    for m in re.finditer(
+        r"(?m)^[ \t<]{0,4}(?P<u>(?:https?://)?[^\s<>]{4,600}?)[ \t>]{0,4}\r?$", text
+    ):
+        ref = parse_post_url(m["u"])
+        if ref is not None and "/" in m["u"]:
+            yield Found(ref.platform, (m.start("u"), m.end("u")), form="url").with_ref(ref)
+
+
+def find_text_posts(text: str, blocked: list[tuple[int, int]] | None = None) -> list[Found]:
+    """Find flattened embeds and lone post URLs in plain (or visible) text.
+
+    Args:
+        text: plain text, or the visible text of an HTML document.
+        blocked: spans where no post may be found (code blocks, HTML embeds already read).
+
+    Returns:
+        The posts, sorted by offset, never overlapping each other or ``blocked``; spans
+        and ``text_span`` index ``text``.
+
+    >>> seed = ("Prose.\\nFrançois #Hollande se rendra à #Moscou\\n"
+    ...     "https://t.co/CJ9ySZge7Ppic.twitter.com/UU7PNmTL0V\\n"
+    ...     "— RT France (@RTenfrancais) 17 Novembre 2015\\nMore prose.")
+    >>> [(p.author_handle, p.published_text, p.lang, p.text[:18]) for p in find_text_posts(seed)]
+    [('RTenfrancais', '17 Novembre 2015', 'fr', 'François #Hollande')]
+    """
+    taken = sorted(blocked or [])
+    ends = sorted(e for _, e in taken)
+    accepted: list[Found] = []
+
+    def floor_for(pos: int) -> int:
+        i = bisect_right(ends, pos)
+        return ends[i - 1] if i else 0
+
+    def free(span: tuple[int, int]) -> bool:
+        i = bisect_right(taken, (span[1], span[1]))
+        return all(e <= span[0] or span[1] <= s for s, e in taken[max(0, i - 8) : i + 1])
+
+    for found in chain(_candidates(text, floor_for, free), _lone_urls(text)):
+        if free(found.span):
+            accepted.append(found)
+            insort(taken, found.span)
+            insort(ends, found.span[1])
+    return sorted(accepted, key=lambda f: f.span)

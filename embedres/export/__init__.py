@@ -1,0 +1,1 @@
+"""Exports of citations: CSL-JSON, hand-written styles, BibTeX, wikitext, Markdown, static HTML."""

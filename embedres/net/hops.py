@@ -1,0 +1,301 @@
+"""One link's walk along its redirect chain, one request (hop) at a time.
+
+:class:`Walk` holds a link's state; :func:`step` makes one request and either finishes the
+walk (``walk.result``), asks to continue at once (returns None), or asks to be parked until a
+monotonic time (returns it) — for a ``Retry-After`` or a backoff — so a scheduler never has to
+sleep in a worker. The resolver (:mod:`embedres.resolve.resolver`) owns the scheduling.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import email.utils
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+from urllib.parse import urljoin, urlsplit, urlunsplit
+
+from embedres.model import Hop, Resolution, Status
+from embedres.net import redirects as _redirects
+from embedres.net.httpio import (
+    BlockedAddress,
+    FetchError,
+    FetchTimeout,
+    HttpResponse,
+    InvalidURL,
+    NoNetwork,
+)
+from embedres.net.ratelimit import RateLimiter
+
+if TYPE_CHECKING:  # requests is imported only when a resolver is built
+    from embedres.net.client import HttpClient
+
+__all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "retry_after", "start", "step"]
+
+HTML_PREFIX = 64 * 1024  # enough for <head> on real pages; nothing else is read
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_TRANSIENT = frozenset({500, 502, 504, 520, 521, 522, 523, 524})
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The resolver's knobs that a walk needs."""
+
+    timeout: float
+    max_redirects: int
+    max_retries: int
+    max_retry_after: float
+    backoff: float
+    host_wide_retry_after: bool = False
+    """Whether a Retry-After pauses every link to that host, not only the one that got it."""
+
+
+@dataclass(slots=True)
+class Walk:
+    """The state of one link being resolved."""
+
+    url: str
+    """The URL as asked."""
+    current: str
+    """The next URL to request."""
+    key: str = ""
+    """The cache key of the link."""
+    chain: list[Hop] = field(default_factory=list)
+    visited: set[str] = field(default_factory=set)
+    attempts: int = 0
+    """Retries made at the current hop."""
+    spent: float = 0.0
+    """Seconds of request time used (parked time does not count)."""
+    result: Resolution | None = None
+    _host: tuple[str, str] = ("", "")
+
+    @property
+    def host(self) -> str:
+        """The host of the next request (the rate limiter's key)."""
+        if self._host[0] != self.current:  # parse once per hop, not on every scheduler look
+            try:
+                name = (urlsplit(self.current).hostname or "").lower()
+            except ValueError:
+                name = ""
+            self._host = (self.current, name)
+        return self._host[1]
+
+
+def cache_key(url: str) -> str:
+    """A normalised form of an absolute URL: lower-case scheme and host, no default port,
+    no fragment, ``/`` for an empty path.
+
+    >>> cache_key("HTTPS://T.CO:443/AbC#x")
+    'https://t.co/AbC'
+    """
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".").lower()
+    if ":" in host:
+        host = f"[{host}]"
+    port = parts.port
+    netloc = (
+        host
+        if port is None or (scheme, port) in (("http", 80), ("https", 443))
+        else (f"{host}:{port}")
+    )
+    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+
+
+def retry_after(value: str, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date).
+
+    >>> retry_after("3")
+    3.0
+    >>> now = datetime(2015, 10, 21, 7, 28, tzinfo=timezone.utc)
+    >>> retry_after("Wed, 21 Oct 2015 07:28:05 GMT", now)
+    5.0
+    >>> retry_after("soon") is None
+    True
+    """
+    value = (value or "").strip()
+    if value.isdigit():
+        return float(min(int(value), 10**9))
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def _finish(
+    walk: Walk,
+    status: Status,
+    final: str | None = None,
+    *,
+    error: str | None = None,
+    canonical: str | None = None,
+) -> None:
+    walk.result = Resolution(
+        url=walk.url,
+        status=status,
+        final_url=final,
+        chain=tuple(walk.chain),
+        canonical_url=canonical,
+        error=error,
+        resolved_at=datetime.now(timezone.utc),
+    )
+
+
+def start(walk: Walk) -> None:
+    """Record the pic.twitter.com -> t.co rewrite (same code) before the first request."""
+    parts = urlsplit(walk.current)
+    if (parts.hostname or "").lower() == "pic.twitter.com" and parts.path.strip("/"):
+        target = "https://t.co/" + parts.path.strip("/").split("/")[0]
+        walk.chain.append(Hop(walk.current, None, target, "rewrite"))
+        walk.current = target
+
+
+def _location(resp: HttpResponse) -> str | None:
+    loc = resp.headers.get("Location")
+    if loc is None:
+        return None
+    # http.client decodes header bytes as latin-1; servers send UTF-8 (as requests assumes)
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        loc = loc.encode("latin-1").decode("utf-8")
+    return loc.strip()
+
+
+def _next_in_page(walk: Walk, resp: HttpResponse) -> tuple[str, str] | tuple[None, str] | None:
+    """(target, via) from a 2xx answer, (None, reason) for a warning page, or None."""
+    refresh = _redirects.parse_refresh(resp.headers.get("Refresh", ""))
+    if refresh:
+        return refresh, "refresh"
+    text = _redirects.decode_html(resp.body, resp.headers.get("Content-Type", ""))
+    for finder, via in (
+        (_redirects.find_meta_refresh, "meta"),
+        (_redirects.find_js_redirect, "js"),
+    ):
+        found = finder(text)
+        if found:
+            return found, via
+    inter = _redirects.interstitial(walk.current, text)
+    if inter is None:
+        return None
+    kind, value = inter
+    return (value, "interstitial") if kind == "follow" else (None, value)
+
+
+def _follow(walk: Walk, resp: HttpResponse, target: str, via: str, s: Settings) -> None:
+    try:
+        absolute = urljoin(walk.current, target)
+        urlsplit(absolute).port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        walk.chain.append(Hop(walk.current, resp.status, None, "final"))
+        _finish(walk, "error", walk.current, error=f"unusable redirect target {target[:200]!r}")
+        return
+    absolute = urlunsplit(urlsplit(absolute)._replace(fragment=""))
+    walk.chain.append(Hop(walk.current, resp.status, absolute, via))
+    if cache_key(absolute) in walk.visited:
+        _finish(walk, "loop", error=f"redirect loop back to {absolute[:200]}")
+    elif sum(h.via not in ("rewrite", "final") for h in walk.chain) > s.max_redirects:
+        _finish(walk, "too_many_redirects", error=f"more than {s.max_redirects} redirects")
+    else:
+        walk.current, walk.attempts = absolute, 0
+
+
+def _retry(walk: Walk, wait: float, s: Settings) -> float | None:
+    """Park the walk for ``wait`` seconds if retries remain; None when they are used up."""
+    if walk.attempts >= s.max_retries:
+        return None
+    walk.attempts += 1
+    return time.monotonic() + wait
+
+
+def step(walk: Walk, http: HttpClient, limiter: RateLimiter, s: Settings) -> float | None:
+    """Make one request for ``walk``; see the module docstring for what it returns."""
+    left = s.timeout - walk.spent
+    if left <= 0:
+        walk.chain.append(Hop(walk.current, None, None, "final"))
+        _finish(walk, "timeout", error=f"no answer within {s.timeout:g} s")
+        return None
+    walk.visited.add(cache_key(walk.current))
+    began = time.monotonic()
+    try:
+        resp = http.request("GET", walk.current, read="html", max_body=HTML_PREFIX, timeout=left)
+    except FetchError as exc:
+        walk.spent += time.monotonic() - began
+        return _failed(walk, exc, s)
+    walk.spent += time.monotonic() - began
+    return _answered(walk, resp, limiter, s)
+
+
+def _failed(walk: Walk, exc: FetchError, s: Settings) -> float | None:
+    if exc.transient and not isinstance(exc, (BlockedAddress, FetchTimeout, InvalidURL)):
+        wake = _retry(walk, s.backoff * 2**walk.attempts, s)
+        if wake is not None:
+            return wake
+    walk.chain.append(Hop(walk.current, None, None, "final"))
+    status: Status = (
+        "blocked"
+        if isinstance(exc, BlockedAddress)
+        else "timeout"
+        if isinstance(exc, FetchTimeout)
+        else "offline"
+        if isinstance(exc, NoNetwork)
+        else "error"
+    )
+    _finish(walk, status, None, error=str(exc))
+    return None
+
+
+def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings) -> float | None:
+    code = resp.status
+    if code in _REDIRECTS or (300 <= code < 400 and resp.headers.get("Location")):
+        loc = _location(resp)
+        if not loc:
+            walk.chain.append(Hop(walk.current, code, None, "final"))
+            _finish(walk, "error", walk.current, error=f"{code} redirect without a Location")
+            return None
+        _follow(walk, resp, loc, "http", s)
+        return None
+    if code in (429, 503) or code in _TRANSIENT:
+        header = resp.headers.get("Retry-After")
+        wait = retry_after(header) if header else None
+        if wait is None:
+            wait = s.backoff * 2**walk.attempts
+        if wait <= s.max_retry_after:
+            if header and s.host_wide_retry_after:
+                limiter.defer(walk.host, time.monotonic() + wait)
+            wake = _retry(walk, wait, s)
+            if wake is not None:
+                return wake
+        walk.chain.append(Hop(walk.current, code, None, "final"))
+        if code == 429:
+            _finish(
+                walk, "error", walk.current, error=f"rate limited (429), retry after {wait:g} s"
+            )
+        else:
+            _finish(walk, "dead", walk.current, error=f"HTTP {code}")
+        return None
+    if code >= 400 or code < 200:
+        walk.chain.append(Hop(walk.current, code, None, "final"))
+        _finish(walk, "dead" if code >= 400 else "error", walk.current, error=f"HTTP {code}")
+        return None
+    found = _next_in_page(walk, resp) if 200 <= code < 300 else None
+    if found is not None:
+        target, via = found
+        if target is None:
+            walk.chain.append(Hop(walk.current, code, None, "final"))
+            _finish(walk, "blocked", walk.current, error=via)
+            return None
+        if cache_key(urljoin(walk.current, target)) != cache_key(walk.current):
+            _follow(walk, resp, target, via, s)
+            return None
+    walk.chain.append(Hop(walk.current, code, None, "final"))
+    text = _redirects.decode_html(resp.body, resp.headers.get("Content-Type", ""))
+    canonical = _redirects.find_canonical(text, resp.headers.get("Link", ""))
+    try:
+        canonical = urljoin(walk.current, canonical) if canonical else None
+    except ValueError:
+        canonical = None
+    _finish(walk, "ok", walk.current, canonical=canonical)
+    return None

@@ -1,0 +1,229 @@
+"""The archiver's network seam: one request in, one :class:`Reply` out, plus pacing.
+
+Every request the archiver makes goes through a :class:`Transport` callable, so the lookup and
+save logic can be tested with ``responses`` or a fake, and the real transport (built on
+``embedres.net.client``) enforces the address policy at connect time. Pacers are shared per
+service host across every :class:`~embedres.archive.archiver.Archiver` in the process, because the
+Internet Archive counts requests per client IP, not per object.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from embedres.net.ratelimit import RateLimiter
+
+__all__ = [
+    "LimiterPacer",
+    "Pacer",
+    "Reply",
+    "Transport",
+    "Unreachable",
+    "parse_retry_after",
+    "shared_pacer",
+]
+
+# A 429 without Retry-After means "about a minute" at the Internet Archive (EDGI wayback's
+# default, resolve_archive.md 4c): waiting less gets the client IP firewalled.
+DEFAULT_RETRY_AFTER = 60.0
+# Never trust a Retry-After that asks for more than a day; treat it as a day.
+MAX_RETRY_AFTER = 86400.0
+
+
+@dataclass(frozen=True, slots=True)
+class Reply:
+    """One HTTP answer as the archiver sees it."""
+
+    status: int
+    """The HTTP status code."""
+    headers: Mapping[str, str] = field(default_factory=dict)
+    """Response headers with lower-cased names."""
+    body: bytes = b""
+    """The (capped) body."""
+    url: str = ""
+    """The URL that answered."""
+
+    def header(self, name: str) -> str | None:
+        """The value of header ``name`` (any case), or None."""
+        return self.headers.get(name.lower())
+
+
+class Unreachable(Exception):
+    """The request got no HTTP answer; ``status`` uses the resolver's vocabulary.
+
+    ``blocked`` means the address policy refused it before any connection.
+    """
+
+    def __init__(self, reason: str, *, status: str = "error") -> None:
+        super().__init__(reason)
+        self.status = status
+
+
+class Transport(Protocol):
+    """Send one request without following redirects; raise :class:`Unreachable` on failure."""
+
+    def __call__(
+        self,
+        method: str,
+        url: str,
+        *,
+        headers: Mapping[str, str],
+        data: Mapping[str, str] | None = None,
+        timeout: float,
+    ) -> Reply: ...
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date).
+
+    Args:
+        value: the header value, or None.
+        now: the current time for HTTP-date values (UTC now by default).
+
+    Returns:
+        The wait in seconds, clamped to [0, one day]; 60 when the header is missing or
+        unreadable.
+
+    >>> parse_retry_after("3")
+    3.0
+    >>> parse_retry_after(None)
+    60.0
+    >>> ref = datetime(2015, 11, 17, 0, 0, tzinfo=timezone.utc)
+    >>> parse_retry_after("Tue, 17 Nov 2015 00:00:30 GMT", now=ref)
+    30.0
+    """
+    if value is None or not value.strip():
+        return DEFAULT_RETRY_AFTER
+    text = value.strip()
+    if text.isascii() and text.isdigit():
+        return min(float(int(text[:9])), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return DEFAULT_RETRY_AFTER
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    wait = (when - (now or datetime.now(timezone.utc))).total_seconds()
+    return min(max(wait, 0.0), MAX_RETRY_AFTER)
+
+
+class Pacer:
+    """Space requests at least ``interval`` seconds apart, thread-safe; honour back-off holds.
+
+    Args:
+        interval: the minimum gap between two requests, in seconds (0 disables pacing).
+        clock: a monotonic clock (tests pass a fake).
+        sleep: the sleep function (tests pass a fake that advances the fake clock).
+    """
+
+    def __init__(
+        self,
+        interval: float,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._next = 0.0
+
+    def wait(self, *, deadline: float | None = None) -> bool:
+        """Block until a request may be sent, and reserve that slot.
+
+        Args:
+            deadline: a ``clock()`` value; when the slot would come later, nothing is
+                reserved.
+
+        Returns:
+            True when the slot was reserved, False when it would pass ``deadline``.
+        """
+        with self._lock:
+            now = self._clock()
+            slot = max(now, self._next)
+            if deadline is not None and slot > deadline:
+                return False
+            self._next = slot + self.interval
+        if slot > now:
+            self._sleep(slot - now)
+        return True
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` from now (after a 429 with ``Retry-After``)."""
+        with self._lock:
+            self._next = max(self._next, self._clock() + seconds)
+
+    def delay(self) -> float:
+        """Seconds until the next free slot (0 when a request may go now)."""
+        with self._lock:
+            return max(0.0, self._next - self._clock())
+
+
+class LimiterPacer(Pacer):
+    """A :class:`Pacer` backed by a shared :class:`embedres.net.ratelimit.RateLimiter`.
+
+    Spacing then comes from the limiter's limits for ``key`` (so a Resolver and an Archiver
+    can share one limiter); holds after a 429 are passed on with ``defer``.
+    """
+
+    def __init__(
+        self,
+        limiter: RateLimiter,
+        key: str,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(0.0, clock=clock, sleep=sleep)
+        self._limiter = limiter
+        self._key = key
+        self._held = 0.0
+
+    def wait(self, *, deadline: float | None = None) -> bool:
+        """Block until the limiter grants ``key`` a slot (see :meth:`Pacer.wait`)."""
+        while True:
+            again = self._limiter.try_acquire(self._key)
+            if again is None:
+                # Only the spacing matters here: the slot is given back at once.
+                self._limiter.release(self._key)
+                return True
+            if deadline is not None and again > deadline:
+                return False
+            self._sleep(max(again - self._clock(), 0.001))
+
+    def hold(self, seconds: float) -> None:
+        """Ask the limiter to start nothing for ``key`` for ``seconds``."""
+        until = self._clock() + seconds
+        with self._lock:
+            self._held = max(self._held, until)
+        self._limiter.defer(self._key, until)
+
+    def delay(self) -> float:
+        """Seconds left of the longest hold this pacer asked for."""
+        with self._lock:
+            return max(0.0, self._held - self._clock())
+
+
+_SHARED: dict[tuple[str, str], Pacer] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pacer(host: str, kind: str, interval: float) -> Pacer:
+    """The process-wide pacer for ``(host, kind)``, created on first use.
+
+    The first caller's ``interval`` wins for a given key; later callers share it.
+    """
+    key = (host.lower(), kind)
+    with _SHARED_LOCK:
+        pacer = _SHARED.get(key)
+        if pacer is None:
+            pacer = _SHARED[key] = Pacer(interval)
+        return pacer

@@ -1,0 +1,243 @@
+"""Hydrate posts from the platforms' public oEmbed endpoints (no credentials).
+
+Endpoints (embeds_citations.md, section 1.12): Twitter/X ``publish.twitter.com/oembed``,
+Bluesky ``embed.bsky.app/oembed``, Mastodon ``https://{instance}/api/oembed``, YouTube
+``www.youtube.com/oembed``, TikTok ``www.tiktok.com/oembed`` and Reddit ``www.reddit.com/oembed``.
+Instagram, Facebook and Threads need a Meta token; LinkedIn and Telegram have no oEmbed.
+
+Requests go through :class:`embedres.net.client.HttpClient` (address policy, caps, deadline);
+answers are cached in the resolver's cache under their own namespace (``oembed/v1``). Only
+fields the article left empty are filled, and their names are added to ``Post.hydrated``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date, datetime
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from embedres.errors import EmbedresError
+from embedres.model import Post
+from embedres.net.cache import Cache
+from embedres.net.client import HttpClient
+
+__all__ = [
+    "CACHE_NAMESPACE",
+    "ENDPOINTS",
+    "OEmbedFields",
+    "endpoint_for",
+    "http_fetch",
+    "hydrate",
+    "parse_oembed",
+]
+
+OEmbedFields = dict[str, Any]
+Fetch = Callable[[str], bytes | None]
+"""``fetch(url) -> body`` of a 200 answer, or None for any failure (never raises)."""
+
+ENDPOINTS = {
+    # lang=en makes the date inside Twitter's html English, which parse_oembed reads.
+    "twitter": "https://publish.twitter.com/oembed?{query}&omit_script=1&dnt=true&lang=en",
+    "bluesky": "https://embed.bsky.app/oembed?{query}",
+    "youtube": "https://www.youtube.com/oembed?{query}&format=json",
+    "tiktok": "https://www.tiktok.com/oembed?{query}",
+    "reddit": "https://www.reddit.com/oembed?{query}",
+}
+"""Endpoint templates per platform (Mastodon's depends on the instance)."""
+
+CACHE_NAMESPACE = "oembed/v1"
+CACHE_TTL = 7 * 86400.0  # posts rarely change; Bluesky says cache_age 86400, X far longer
+_MAX_BODY = 256 * 1024  # oEmbed answers are a few kB; micawber caps at 20 MiB, we need far less
+_DATE_FORMATS = ("%B %d, %Y", "%b %d, %Y")
+
+
+def endpoint_for(platform: str, url: str) -> str | None:
+    """Return the oEmbed request URL for a post, or None when the platform has none.
+
+    Args:
+        platform: the post's platform.
+        url: the canonical https post URL.
+
+    Returns:
+        An https URL, or None.
+
+    >>> endpoint_for("bluesky", "https://bsky.app/profile/a.bsky.social/post/3l")
+    'https://embed.bsky.app/oembed?url=https%3A%2F%2Fbsky.app%2Fprofile%2Fa.bsky.social%2Fpost%2F3l'
+    >>> endpoint_for("mastodon", "https://mastodon.social/@a/1")
+    'https://mastodon.social/api/oembed?url=https%3A%2F%2Fmastodon.social%2F%40a%2F1'
+    >>> endpoint_for("instagram", "https://www.instagram.com/p/X/") is None
+    True
+    """
+    if not url.startswith("https://"):
+        return None
+    query = urlencode({"url": url})
+    if platform == "mastodon":
+        host = urlsplit(url).hostname
+        return f"https://{host}/api/oembed?{query}" if host else None
+    template = ENDPOINTS.get(platform)
+    return template.format(query=query) if template else None
+
+
+class _EmbedHTML(HTMLParser):
+    """Reads the text, language and date link out of an oEmbed ``html`` blockquote."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.depth_p = 0
+        self.text: list[str] = []
+        self.lang: str | None = None
+        self.done_p = False
+        self.in_a = False
+        self.last_a: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "p" and not self.done_p:
+            self.depth_p += 1
+            self.lang = self.lang or dict(attrs).get("lang") or None
+        elif tag == "br" and self.depth_p:
+            self.text.append("\n")
+        elif tag == "a":
+            self.in_a, self.last_a = True, []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "p" and self.depth_p:
+            self.depth_p -= 1
+            self.done_p = self.depth_p == 0
+        elif tag == "a":
+            self.in_a = False
+
+    def handle_data(self, data: str) -> None:
+        if self.depth_p:
+            self.text.append(data)
+        if self.in_a:
+            self.last_a.append(data)
+
+
+def _parse_date(text: str) -> date | None:
+    head = text.split(" at ")[0].strip()
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(head, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def parse_oembed(platform: str, data: Any) -> OEmbedFields:
+    """Turn an oEmbed answer into Post fields (only the ones it really holds).
+
+    Args:
+        platform: the post's platform.
+        data: the decoded JSON answer.
+
+    Returns:
+        A dict with some of ``author_name``, ``author_handle``, ``text``, ``lang``,
+        ``published`` and ``published_text``.
+
+    >>> parse_oembed("twitter", {"author_name": "RT France",
+    ...     "author_url": "https://twitter.com/RTenfrancais",
+    ...     "html": '<blockquote><p lang="fr">Bonjour<br>Paris</p>&mdash; RT France '
+    ...             '(@RTenfrancais) <a href="x">November 17, 2015</a></blockquote>'})
+    ... # doctest: +NORMALIZE_WHITESPACE
+    {'author_name': 'RT France', 'author_handle': 'RTenfrancais', 'text': 'Bonjour\\nParis',
+     'lang': 'fr', 'published': datetime.date(2015, 11, 17), 'published_text': 'November 17, 2015'}
+    """
+    if not isinstance(data, dict):
+        return {}
+    out: OEmbedFields = {}
+    name = data.get("author_name")
+    if isinstance(name, str) and name.strip():
+        out["author_name"] = name.strip()
+    handle = data.get("author_unique_id")  # TikTok
+    author_url = data.get("author_url")
+    if not handle and isinstance(author_url, str):
+        m = re.search(r"/(?:@|profile/|user/)?([A-Za-z0-9_.-]{1,64})/?$", author_url)
+        handle = m.group(1) if m and platform in ("twitter", "bluesky", "tiktok") else None
+    if isinstance(handle, str) and handle:
+        out["author_handle"] = handle.lstrip("@")
+    markup = data.get("html")
+    if platform in ("twitter", "bluesky") and isinstance(markup, str):
+        parser = _EmbedHTML()
+        parser.feed(markup[:_MAX_BODY])
+        text = "".join(parser.text).strip()
+        if text:
+            out["text"] = text
+        if parser.lang:
+            out["lang"] = parser.lang
+        shown = "".join(parser.last_a).strip()
+        when = _parse_date(shown) if shown else None
+        if when is not None:
+            out["published"], out["published_text"] = when, shown
+    title = data.get("title")
+    if platform in ("youtube", "tiktok", "reddit") and isinstance(title, str) and title.strip():
+        out["text"] = title.strip()
+    return out
+
+
+def hydrate(post: Post, fetch: Fetch, cache: Cache | None = None) -> Post:
+    """Fill a post's empty fields from its platform's oEmbed answer.
+
+    Args:
+        post: a post with a canonical ``url``.
+        fetch: the request function (through the safe HTTP layer; None on any failure).
+        cache: where answers are kept (namespace ``oembed/v1``, keyed by endpoint URL).
+
+    Returns:
+        The post with the new fields and their names in ``hydrated``; the same post when
+        there is no endpoint, no answer, or nothing missing. Article fields are never replaced.
+    """
+    endpoint = endpoint_for(post.platform, post.url or "")
+    fields = ("author_name", "author_handle", "text", "published")
+    if endpoint is None or all(getattr(post, f) for f in fields):
+        return post
+    data = cache.get(CACHE_NAMESPACE, endpoint) if cache is not None else None
+    if data is None:
+        body = fetch(endpoint)
+        if body is None:
+            return post
+        try:
+            data = json.loads(body[:_MAX_BODY].decode("utf-8", "replace"))
+        except ValueError:
+            return post
+        if cache is not None and isinstance(data, dict):
+            cache.put(CACHE_NAMESPACE, endpoint, data, ttl=CACHE_TTL)
+    found = parse_oembed(post.platform, data)
+    changes = {k: v for k, v in found.items() if k in _FILLABLE and not getattr(post, k)}
+    if "published" not in changes:
+        changes.pop("published_text", None)  # a date text only comes with its date
+    if not changes:
+        return post
+    names = tuple(k for k in changes if k != "published_text")
+    return replace(post, **changes, hydrated=post.hydrated + names)
+
+
+_FILLABLE = frozenset(
+    {"author_name", "author_handle", "text", "lang", "published", "published_text"}
+)
+
+
+def http_fetch(client: HttpClient) -> Fetch:
+    """Return a :data:`Fetch` that GETs oEmbed answers through ``client`` (policy-checked).
+
+    Args:
+        client: the HTTP layer to use.
+
+    Returns:
+        A function giving the body of a complete 200 JSON answer, or None.
+    """
+
+    def fetch(url: str) -> bytes | None:
+        try:
+            resp = client.request(
+                "GET", url, headers={"Accept": "application/json"}, read="all", max_body=_MAX_BODY
+            )
+        except EmbedresError:
+            return None
+        return resp.body if resp.status == 200 and not resp.truncated else None
+
+    return fetch
