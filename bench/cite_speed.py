@@ -20,7 +20,7 @@ import embedres
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = (ROOT / "seeds" / "000_aff3667e527335b6.txt").read_text("utf-8")
-TWEET = (ROOT / "tests" / "data" / "embeds" / "twitter.html").read_text("utf-8")
+TWEET = (ROOT / "tests" / "fixtures" / "embeds" / "static_twitter.html").read_text("utf-8")
 
 
 def rate(fn: Callable[[], object], seconds: float = 1.0) -> float:

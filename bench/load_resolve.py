@@ -3,7 +3,7 @@
 Run by hand (figures go to docs/performance.md)::
 
     .venv/bin/python bench/load_resolve.py                     # 5,000 links, 50 workers, 2 procs
-    .venv/bin/python bench/load_resolve.py --links 500 --json  # small run (tests/test_load.py)
+    .venv/bin/python bench/load_resolve.py --links 500 --json  # small (tests/package/test_load.py)
 
 A server process (started here, loopback only) answers ``/r/N`` with a 302 to ``/f/N`` and
 ``/f/N`` with a small HTML page, on several ports. Each worker process resolves every link

@@ -1,4 +1,4 @@
-"""Invariants every fuzz target checks on ``extract()`` output (same as tests/test_properties)."""
+"""Invariants every fuzz target checks on ``extract()`` output (as tests/support/invariants.py)."""
 
 from __future__ import annotations
 

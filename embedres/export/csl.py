@@ -39,7 +39,7 @@ def to_csl(c: Citation) -> dict[str, Any]:
         c: the citation.
 
     Returns:
-        A dict valid as one CSL 1.0.2 item (see tests/data/csl-items.schema.json).
+        A dict valid as one CSL 1.0.2 item (see tests/fixtures/csl-items.schema.json).
     """
     item: dict[str, Any] = {"id": c.key, "type": "post" if c.kind == "post" else "webpage"}
     if c.author_name and c.author_handle:

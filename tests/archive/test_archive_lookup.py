@@ -11,7 +11,7 @@ import responses
 
 from embedres import ArchiveUnavailable, InvalidArgument, UnsafeURL
 from embedres.archive.archiver import INTERNET_ARCHIVE, Archiver, MementoService, WaybackService
-from tests.archive_support import (
+from tests.support.archive import (
     FakeTime,
     check_snapshot,
     error_class,

@@ -14,7 +14,7 @@ from embedres.archive.archiver import INTERNET_ARCHIVE, Archiver
 from embedres.archive.spn import ANON_INTERVAL, AUTH_INTERVAL
 from embedres.net.ratelimit import HostLimits, InProcessRateLimiter
 from embedres.net.transport import Pacer, parse_retry_after, shared_pacer
-from tests.archive_support import FakeTime, make_archiver
+from tests.support.archive import FakeTime, make_archiver
 
 REF = datetime(2026, 1, 1, tzinfo=timezone.utc)
 

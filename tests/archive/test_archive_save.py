@@ -13,7 +13,7 @@ import responses
 
 from embedres import ArchiveError, SaveFailed, UnsafeURL
 from embedres.archive.spn import KIND_CLASS, error_for, find_keys
-from tests.archive_support import (
+from tests.support.archive import (
     FakeTime,
     check_snapshot,
     error_class,

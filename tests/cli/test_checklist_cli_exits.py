@@ -12,7 +12,7 @@ from embedres import cli
 from embedres._jsonable import jsonable
 from embedres.cli import extract as extract_cmd
 from embedres.resolve.records import from_json
-from tests.conftest import SEED
+from tests.support.paths import SEED
 
 
 @pytest.mark.parametrize(("exc", "code"), [(KeyboardInterrupt, 130), (BrokenPipeError, 0)])

@@ -15,7 +15,7 @@ import embedres.cli.cite as cli_cite
 import embedres.pipeline as pipeline
 from embedres.cli import main
 from embedres.model import Extraction
-from tests.test_pipeline import PIC, SEED_POST, STATUS_ID, TCO, FakeResolver, _photo
+from tests.support.fakes import PIC, SEED_POST, STATUS_ID, TCO, FakeResolver, photo
 
 
 @pytest.fixture(autouse=True)
@@ -97,7 +97,7 @@ def test_json_formats(fmt: str, article: Path, capsys: pytest.CaptureFixture[str
 def test_resolved_number(
     article: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    table = {**_photo(), TCO: "https://francais.rt.com/international/10497"}
+    table = {**photo(), TCO: "https://francais.rt.com/international/10497"}
     monkeypatch.setattr(cli_cite, "_make_resolver", lambda args: FakeResolver(table))
     rc, out, err = _run(capsys, str(article), "--format", "wikitext", "--no-hydrate")
     assert rc == 0 and f"|number={STATUS_ID} |" in out and err == ""

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from embedres.cli import main
-from tests._servers import LoopbackServer, html, redirect
+from tests.support.servers import LoopbackServer, html, redirect
 
 
 def lines(out: str) -> list[dict[str, object]]:

@@ -15,11 +15,11 @@ import pytest
 
 import embedres
 from embedres.errors import EmbedresError
-from tests.conftest import REPO
-from tests.test_properties import check_extraction
+from tests.support.invariants import check_extraction
+from tests.support.paths import CASES as CASES_DIR
 
 CASES: list[dict[str, Any]] = json.loads(
-    (REPO / "tests" / "cases" / "checklist_pathological.json").read_text(encoding="utf-8")
+    (CASES_DIR / "checklist_pathological.json").read_text(encoding="utf-8")
 )
 
 

@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from embedres.detect.entities import Entities, find_entities
-from tests.conftest import CONFORMANCE
+from tests.support.paths import CONFORMANCE
 
 CORE = (
     "mentions",

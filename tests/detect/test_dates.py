@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,8 +11,9 @@ from babel.dates import format_date
 
 from embedres.detect import dates as dates
 from embedres.detect.dates import WIDGET_LANGS, match_date, parse_date
+from tests.support.paths import CASES as CASES_DIR
 
-CASES = json.loads((Path(__file__).parent / "cases" / "posts_dates.json").read_text("utf-8"))
+CASES = json.loads((CASES_DIR / "posts_dates.json").read_text("utf-8"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +12,9 @@ from hypothesis import strategies as st
 
 from embedres.detect.entities import Entities, find_entities
 from embedres.errors import InvalidArgument
+from tests.support.paths import CASES as CASES_DIR
 
-CASES = json.loads((Path(__file__).parent / "cases" / "entities.json").read_text("utf-8"))
+CASES = json.loads((CASES_DIR / "entities.json").read_text("utf-8"))
 
 
 def _as_lists(found: Entities) -> dict[str, list[Any]]:

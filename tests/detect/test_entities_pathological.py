@@ -55,7 +55,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def timings(request: pytest.FixtureRequest) -> dict[str, Any]:
-    from tests.conftest import SEED
+    from tests.support.paths import SEED
 
     payload = json.dumps({name: expr for name, (expr, _) in INPUTS.items()})
     try:

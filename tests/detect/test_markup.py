@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,8 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from embedres.detect.markup import fragment, looks_like_html, parse_html, plain_document
+from tests.support.paths import CASES as CASES_DIR
 
-CASES = json.loads((Path(__file__).parent / "cases" / "posts_markup.json").read_text("utf-8"))
+CASES = json.loads((CASES_DIR / "posts_markup.json").read_text("utf-8"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from embedres import extract
-from tests._posts_expect import load, mismatches, source_of
+from tests.support.posts import load, mismatches, source_of
 
 CASES = load("posts_html.json")
 

@@ -11,7 +11,7 @@ from collections import Counter
 from typing import Any
 
 from embedres import extract
-from tests._posts_expect import load, mismatches, source_of
+from tests.support.posts import load, mismatches, source_of
 
 FLOORS = {"html": 0.97, "url": 0.97, "text": 0.90}
 

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from embedres import extract
 from embedres.detect.flattened import find_text_posts
-from tests._posts_expect import load, mismatches, source_of
+from tests.support.posts import load, mismatches, source_of
 
 CASES = load("posts_text.json")
 

@@ -15,7 +15,6 @@ the examples are derandomized, so a CI failure reproduces on a developer's machi
 
 from __future__ import annotations
 
-import itertools
 import json
 import os
 import re
@@ -26,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import embedres
-from embedres.model import Extraction
+from tests.support.invariants import bibtex_braces_balanced, check_extraction, wikitext_is_inert
 
 settings.register_profile(
     "embedres-hardening",
@@ -137,44 +136,6 @@ ANY_TEXT = st.one_of(
     st.text(alphabet=st.characters(exclude_categories=()), max_size=200),
     st.lists(_PIECE, max_size=40).map("".join),
 )
-
-_SIGILS = {"hashtags": "#＃", "mentions": "@＠", "cashtags": "$"}
-_UNSAFE_SCHEMES = ("javascript:", "data:", "file:", "vbscript:", "ftp:", "gopher:", "about:")
-
-
-def _all_spans(x: Extraction) -> list[tuple[int, int, str]]:
-    spans = [(e.span[0], e.span[1], kind) for kind in _SIGILS for e in getattr(x, kind)]
-    spans += [(link.span[0], link.span[1], "links") for link in x.links]
-    return sorted(spans)
-
-
-def check_extraction(text: str, x: Extraction) -> None:
-    """Assert every documented invariant of one extraction of ``text``."""
-    assert isinstance(x, Extraction)
-    for kind, sigils in _SIGILS.items():
-        items = getattr(x, kind)
-        assert [e.span for e in items] == sorted(e.span for e in items), kind
-        for e in items:
-            start, end = e.span
-            assert 0 <= start < end <= len(text), (kind, e)
-            assert text[start] in sigils, (kind, e, text[start:end])
-            assert text[start + 1 : end] == e.text, (kind, e, text[start:end])
-            assert e.text, (kind, e)
-    assert [k.span for k in x.links] == sorted(k.span for k in x.links)
-    for link in x.links:
-        start, end = link.span
-        assert 0 <= start < end <= len(text), link
-        assert text[start:end] == link.url, link
-        assert not link.url.strip().lower().startswith(_UNSAFE_SCHEMES), link
-        assert link.kind in ("short", "media", "post", "web"), link
-    spans = _all_spans(x)
-    for (s1, e1, k1), (s2, e2, k2) in itertools.pairwise(spans):
-        assert e1 <= s2, f"{k1} {text[s1:e1]!r} overlaps {k2} {text[s2:e2]!r}"
-    for post in x.posts:
-        start, end = post.span
-        assert 0 <= start < end <= len(text), post
-        if post.url is not None:
-            assert post.url.startswith("https://"), post
 
 
 @FAST
@@ -350,40 +311,6 @@ def _hostile_citation(body: str, name: str) -> Any:
     return Citation(post=post, snapshots=(snap,), accessed=date(2026, 11, 26))
 
 
-def _bibtex_braces_balanced(s: str) -> bool:
-    depth = 0
-    i = 0
-    while i < len(s):
-        ch = s[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth < 0:
-                return False
-        i += 1
-    return depth == 0
-
-
-_NOWIKI = re.compile(r"<nowiki>.*?</nowiki>", re.S)
-
-
-def _wikitext_is_inert(s: str) -> None:
-    """One template, and no template, link, category or parameter injected from post text."""
-    live = _NOWIKI.sub("X", s.strip())
-    live = re.sub(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]+);", "X", live)
-    assert live.startswith("{{") and live.endswith("}}"), s
-    inner = live[2:-2]
-    for bad in ("{{", "}}", "[[", "]]", "<script", "<ref", "<!--"):
-        assert bad not in inner, (bad, s)
-    names = [part.split("=", 1)[0].strip() for part in inner.split("|")[1:]]
-    assert all(re.fullmatch(r"[a-z][a-z0-9-]*", n) for n in names), (names, s)
-    assert len(names) == len(set(names)), (names, s)
-
-
 @SLOW
 @given(_HOSTILE, _HOSTILE)
 def test_exporters_parse_back_on_hostile_post_text(body: str, name: str) -> None:
@@ -395,9 +322,9 @@ def test_exporters_parse_back_on_hostile_post_text(body: str, name: str) -> None
     assert json.loads(json.dumps(csl)) == csl
     assert csl["type"] == "post"
     bib = c.to_bibtex()
-    assert _bibtex_braces_balanced(bib), bib
+    assert bibtex_braces_balanced(bib), bib
     assert bib.lstrip().startswith("@online{"), bib
-    _wikitext_is_inert(c.to_wikitext())
+    wikitext_is_inert(c.to_wikitext())
     md = c.to_markdown()
     assert "<script" not in md.lower(), md
     for link in re.findall(r"\]\(([^)\s]*)", md) + re.findall(r"<([a-zA-Z][\w+.-]*:[^>\s]*)>", md):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import socket
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,8 +13,9 @@ from hypothesis import strategies as st
 
 from embedres.detect import urls as urls
 from embedres.errors import InvalidArgument
+from tests.support.paths import CASES
 
-DATA = json.loads((Path(__file__).parent / "cases" / "urls.json").read_text("utf-8"))
+DATA = json.loads((CASES / "urls.json").read_text("utf-8"))
 
 
 def _ids(cases: list[dict[str, Any]]) -> list[str]:

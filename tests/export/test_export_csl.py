@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from embedres.export.csl import render_csl
-from tests.test_citation import build_citation, load_cases
+from tests.support.citations import build_citation, load_cases
+from tests.support.paths import CSL_SCHEMA
 
-CSL_SCHEMA = json.loads(
-    (Path(__file__).parent / "data" / "csl-items.schema.json").read_text("utf-8")
-)
+CSL_SCHEMA = json.loads(CSL_SCHEMA.read_text("utf-8"))
 CASES = load_cases()
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from tests.test_citation import build_citation, load_cases
+from tests.support.citations import build_citation, load_cases
 
 _ROWS = [
     (case["description"], fmt, expected, case["citation"])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,14 +13,15 @@ from hypothesis import strategies as st
 from embedres import Citation, InvalidArgument, replace_embeds
 from embedres.export.static import static_blockquote
 from embedres.model import Post
-from tests.test_citation import build_citation
+from tests.support.citations import build_citation
+from tests.support.paths import CASES as CASES_DIR
+from tests.support.paths import EMBEDS
 
-HERE = Path(__file__).parent
-CASES = json.loads((HERE / "cases" / "cite_static.json").read_text("utf-8"))["cases"]
+CASES = json.loads((CASES_DIR / "cite_static.json").read_text("utf-8"))["cases"]
 
 
 def _fixture(case: dict[str, Any]) -> str:
-    return (HERE / "data" / "embeds" / str(case["fixture"])).read_text("utf-8")
+    return (EMBEDS / str(case["fixture"])).read_text("utf-8")
 
 
 def _citation(case: dict[str, Any], html: str) -> Citation:

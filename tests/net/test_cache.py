@@ -15,7 +15,7 @@ from embedres.errors import InvalidArgument
 from embedres.model import Resolution
 from embedres.net.cache import CacheError, SQLiteCache
 from embedres.resolve.resolver import CACHE_NAMESPACE, Resolver
-from tests._servers import LoopbackServer, html, redirect
+from tests.support.servers import LoopbackServer, html, redirect
 
 
 class Clock:

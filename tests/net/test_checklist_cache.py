@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from embedres.net.cache import CacheError, SQLiteCache
-from tests.conftest import REPO
+from tests.support.paths import REPO
 
 DAMAGED = {
     "garbage": b"this is not a database at all\n" * 200,

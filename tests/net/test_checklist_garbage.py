@@ -13,9 +13,9 @@ from typing import Any
 
 import pytest
 
-from tests._hardening import ok, serve
-from tests.conftest import REPO
-from tests.test_checklist_ssrf import fake_dns, make_resolver
+from tests.support.paths import REPO
+from tests.support.resolvers import fake_dns, make_resolver
+from tests.support.servers import ok, serve
 
 GARBAGE = [
     "",
@@ -205,13 +205,13 @@ def _formats(fmt: str) -> str:
 def test_row_55_post_text_cannot_inject_through_the_cli() -> None:
     """Row 55: hostile post text through ``embedres cite``: wikitext has no live template or
     category, BibTeX braces balance, JSON parses, HTML has no live script."""
-    from tests.test_properties import _bibtex_braces_balanced, _wikitext_is_inert
+    from tests.support.invariants import bibtex_braces_balanced, wikitext_is_inert
 
     wiki = _formats("wikitext").strip()
     assert wiki.count("{{cite") == 1, wiki
-    _wikitext_is_inert(wiki)
+    wikitext_is_inert(wiki)
     bib = _formats("bibtex")
-    assert _bibtex_braces_balanced(bib), bib
+    assert bibtex_braces_balanced(bib), bib
     data: Any = json.loads(_formats("json"))
     assert "}} {{Delete}}" in json.dumps(data, ensure_ascii=False)
     json.loads(_formats("csl"))

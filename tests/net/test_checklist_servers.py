@@ -1,6 +1,6 @@
 """Checklist rows 22-37 (docs/security.md 4.2): hostile servers and resource limits.
 
-The servers are raw loopback sockets (tests/_hardening.py), so each row sends exactly what a
+The servers are raw loopback sockets (tests/support/servers.py), so each row sends exactly what a
 hostile server would. Memory rows run the resolver in a child process and compare its peak RSS
 with the peak after a warm-up request; the servers stay in this process.
 """
@@ -23,9 +23,20 @@ from typing import Any
 
 import pytest
 
-from tests._hardening import Request, Route, Server, bomb, ok, raw, redirect, send, serve, trickle
-from tests.conftest import REPO
-from tests.test_checklist_ssrf import make_resolver
+from tests.support.paths import REPO
+from tests.support.resolvers import make_resolver
+from tests.support.servers import (
+    Request,
+    Route,
+    Server,
+    bomb,
+    ok,
+    raw,
+    redirect,
+    send,
+    serve,
+    trickle,
+)
 
 STATUSES = {"ok", "dead", "blocked", "error", "timeout", "loop", "too_many_redirects", "offline"}
 T = 1.0  # the resolver timeout used by the deadline rows; the suite allows 2*T + 1.5 s

@@ -8,53 +8,17 @@ our servers and on the socket layer.
 
 from __future__ import annotations
 
-import inspect
 import socket
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests._hardening import Request, Server, ok, redirect, send, serve
+from tests.support.resolvers import fake_dns, make_resolver
+from tests.support.servers import Request, Server, ok, redirect, send, serve
 
 BAD = {"blocked", "error"}
-
-
-def resolver_class() -> Any:
-    from embedres.resolve.resolver import Resolver
-
-    return Resolver
-
-
-def make_resolver(dns: Callable[[str, int], Sequence[str]] | None = None, **kw: Any) -> Any:
-    """A Resolver without a cache (unless given), short timeout, and ``dns`` as name lookup."""
-    cls = resolver_class()
-    params = inspect.signature(cls).parameters
-    kw.setdefault("cache", None)
-    kw.setdefault("timeout", 5.0)
-    if dns is not None:
-        name = next(
-            n
-            for n in ("name_resolver", "dns", "resolver", "dns_resolver", "getaddrinfo")
-            if n in params
-        )
-        kw[name] = dns
-    return cls(**kw)
-
-
-def fake_dns(table: dict[str, list[str]]) -> Callable[[str, int], list[str]]:
-    """A name lookup answering from ``table``; other names fail like NXDOMAIN."""
-
-    def lookup(host: str, port: int) -> list[str]:
-        lookup.calls.append(host)  # type: ignore[attr-defined]
-        try:
-            return list(table[host.rstrip(".").lower()])
-        except KeyError:
-            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known") from None
-
-    lookup.calls = []  # type: ignore[attr-defined]
-    return lookup
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +12,9 @@ from hypothesis import strategies as st
 
 from embedres.errors import InvalidArgument
 from embedres.net.policy import AddressPolicy, classify_address, parse_ip_literal
+from tests.support.paths import CASES as CASES_DIR
 
-CASES = json.loads((Path(__file__).parent / "cases" / "policy.json").read_text("utf-8"))
+CASES = json.loads((CASES_DIR / "policy.json").read_text("utf-8"))
 
 
 def _policy(options: dict[str, Any]) -> AddressPolicy:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from embedres.net import redirects as _redirects
+from tests.support.paths import CASES as CASES_DIR
 
-CASES = json.loads((Path(__file__).parent / "cases" / "redirects.json").read_text("utf-8"))
+CASES = json.loads((CASES_DIR / "redirects.json").read_text("utf-8"))
 
 
 def call(case: dict[str, Any]) -> Any:

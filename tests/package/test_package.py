@@ -11,7 +11,7 @@ import pytest
 
 import embedres
 from embedres.cli import main
-from tests.conftest import SEED
+from tests.support.paths import SEED
 
 EXPECTED_ALL = {
     "ArchiveError",

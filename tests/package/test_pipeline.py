@@ -1,7 +1,7 @@
 """cite(): wiring of detection, resolution, status-id recovery, hydration and archiving.
 
 Detection is replaced by a fixed Extraction (the seed's post, built by hand) so these tests
-check the pipeline alone; tests/test_seed_cite.py runs the real detector.
+check the pipeline alone; tests/package/test_seed_cite.py runs the real detector.
 """
 
 from __future__ import annotations
@@ -15,27 +15,9 @@ import pytest
 import embedres.pipeline as pipeline
 from embedres import Citation, InvalidArgument, cite
 from embedres.errors import ArchiveError
-from embedres.model import Extraction, Hop, Link, Post, Resolution, Snapshot
-from tests.test_oembed import DictCache
+from embedres.model import Extraction, Link, Post, Resolution, Snapshot
+from tests.support.fakes import PIC, SEED_POST, STATUS_ID, TCO, DictCache, FakeResolver, photo
 
-STATUS_ID = "666535042222141457"  # 2015-11-17T08:35:12Z
-PIC = "pic.twitter.com/UU7PNmTL0V"
-TCO = "https://t.co/CJ9ySZge7P"
-SEED_POST = Post(
-    "twitter",
-    (100, 300),
-    author_name="RT France",
-    author_handle="RTenfrancais",
-    text=f"François #Hollande se rendra à #Moscou mardi\n{TCO}{PIC}",
-    published=date(2015, 11, 17),
-    published_text="17 Novembre 2015",
-    lang="fr",
-    links=(
-        Link(TCO, (150, 173), "short", "t.co"),
-        Link(PIC, (173, 199), "media", "pic.twitter.com"),
-    ),
-    form="text",
-)
 OUTSIDE = Link("https://t.co/AbCdEf1234", (10, 33), "short", "t.co")
 
 
@@ -43,23 +25,6 @@ OUTSIDE = Link("https://t.co/AbCdEf1234", (10, 33), "short", "t.co")
 def _fixed_detection(monkeypatch: pytest.MonkeyPatch) -> None:
     found = Extraction(links=[OUTSIDE, *SEED_POST.links], posts=[SEED_POST])
     monkeypatch.setattr(pipeline, "extract", lambda text, html=None: found)
-
-
-class FakeResolver:
-    """Answers from a table; records what it was asked."""
-
-    def __init__(self, table: dict[str, str], offline: bool = False) -> None:
-        self.table, self.offline, self.asked = table, offline, []  # type: ignore[var-annotated]
-
-    def resolve(self, url: str) -> Resolution:
-        self.asked.append(url)
-        if self.offline:
-            return Resolution(url=url, status="offline")
-        final = self.table.get(url)
-        if final is None:
-            return Resolution(url=url, status="error", error="unknown host")
-        hop = Hop(url, 301, final, "http")
-        return Resolution(url=url, status="ok", final_url=final, chain=(hop,))
 
 
 class FakeArchiver:
@@ -86,10 +51,6 @@ def _snap(url: str, service: str = "wayback") -> Snapshot:
     return Snapshot(f"https://web.archive.org/web/20151118/{url}", when, service, url)
 
 
-def _photo(status_id: str = STATUS_ID, user: str = "RTenfrancais") -> dict[str, str]:
-    return {f"https://{PIC}": f"https://twitter.com/{user}/status/{status_id}/photo/1"}
-
-
 def _one(**kwargs: Any) -> Citation:
     kwargs.setdefault("hydrate", False)
     (c,) = cite("article", accessed=date(2025, 1, 15), **kwargs)
@@ -110,13 +71,13 @@ def test_offline_resolver_gives_offline_statuses() -> None:
 
 
 def test_offline_flag_never_calls_an_online_resolver() -> None:
-    resolver = FakeResolver(_photo())
+    resolver = FakeResolver(photo())
     c = _one(resolver=resolver, offline=True)
     assert resolver.asked == [] and {r.status for r in c.resolutions} == {"offline"}
 
 
 def test_media_link_recovers_status_id_and_checks_the_date() -> None:
-    resolver = FakeResolver(_photo())
+    resolver = FakeResolver(photo())
     c = _one(resolver=resolver)
     assert (c.post_id, c.url) == (STATUS_ID, f"https://twitter.com/RTenfrancais/status/{STATUS_ID}")
     assert c.recovered_id == STATUS_ID and c.warnings == () and c.media == "image"
@@ -126,13 +87,13 @@ def test_media_link_recovers_status_id_and_checks_the_date() -> None:
 
 def test_date_far_from_the_id_is_a_warning() -> None:
     late = "1728688401639940130"  # 2023-11-26
-    c = _one(resolver=FakeResolver(_photo(late)))
+    c = _one(resolver=FakeResolver(photo(late)))
     assert c.post_id == late
     assert any("differ by" in w and late in w for w in c.warnings), c.warnings
 
 
 def test_media_of_another_account_is_a_warning() -> None:
-    c = _one(resolver=FakeResolver(_photo(user="someoneelse")))
+    c = _one(resolver=FakeResolver(photo(user="someoneelse")))
     assert any("@someoneelse" in w for w in c.warnings), c.warnings
 
 
@@ -142,13 +103,13 @@ def test_resolve_many_is_used_when_offered() -> None:
             self.batches = list(urls)
             return [self.resolve(u) for u in urls]
 
-    resolver = Many(_photo())
+    resolver = Many(photo())
     post, _link = cite("x", resolver=resolver, links=True, hydrate=False)
     assert post.post_id == STATUS_ID and len(resolver.batches) == 3
 
 
 def test_outside_links_become_link_citations() -> None:
-    table = {**_photo(), OUTSIDE.url: "https://example.org/article"}
+    table = {**photo(), OUTSIDE.url: "https://example.org/article"}
     post, link = cite("x", resolver=FakeResolver(table), links=True, hydrate=False)
     assert post.kind == "post" and link.kind == "link"
     assert link.url == "https://example.org/article" and link.resolutions[0].status == "ok"
@@ -162,7 +123,7 @@ def test_hydration_fills_missing_fields_from_oembed_and_cache() -> None:
     }
     cache = DictCache()
     c = _one(
-        resolver=FakeResolver(_photo()),
+        resolver=FakeResolver(photo()),
         hydrate=True,
         cache=cache,
         oembed_fetch=lambda url: json.dumps(answer).encode(),
@@ -201,7 +162,7 @@ def test_hydration_of_a_bare_post_url(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def test_archive_lookup_then_save() -> None:
     archiver = FakeArchiver(found=None)
-    c = _one(resolver=FakeResolver(_photo()), archive=True, archiver=archiver)
+    c = _one(resolver=FakeResolver(photo()), archive=True, archiver=archiver)
     assert [call[0] for call in archiver.calls] == ["lookup", "save"]
     assert archiver.calls[0][2] == date(2015, 11, 17)  # nearest the post's date
     assert c.snapshot is not None and "archive-url=https://web.archive.org/" in c.to_wikitext()
@@ -210,15 +171,15 @@ def test_archive_lookup_then_save() -> None:
 @pytest.mark.parametrize(("mode", "calls"), [("lookup", ["lookup"]), ("capture", ["capture"])])
 def test_archive_modes(mode: str, calls: list[str]) -> None:
     archiver = FakeArchiver(found=None)
-    _one(resolver=FakeResolver(_photo()), archive=mode, archiver=archiver)
+    _one(resolver=FakeResolver(photo()), archive=mode, archiver=archiver)
     assert [call[0] for call in archiver.calls] == calls
 
 
 def test_archive_failure_is_a_warning_and_offline_never_archives() -> None:
-    c = _one(resolver=FakeResolver(_photo()), archive="lookup", archiver=FakeArchiver(fail=True))
+    c = _one(resolver=FakeResolver(photo()), archive="lookup", archiver=FakeArchiver(fail=True))
     assert c.snapshots == () and any("archiving" in w for w in c.warnings)
     archiver = FakeArchiver(found=_snap("x"))
-    _one(resolver=FakeResolver(_photo()), archive="lookup", archiver=archiver, offline=True)
+    _one(resolver=FakeResolver(photo()), archive="lookup", archiver=archiver, offline=True)
     assert archiver.calls == []
 
 
@@ -259,7 +220,7 @@ def test_a_resolver_built_by_cite_is_closed(monkeypatch: pytest.MonkeyPatch) -> 
         def close(self) -> None:
             Closing.closed = True
 
-    monkeypatch.setattr(pipeline, "_default_resolver", lambda offline: Closing(_photo()))
+    monkeypatch.setattr(pipeline, "_default_resolver", lambda offline: Closing(photo()))
     c = _one()
     assert c.post_id == STATUS_ID and Closing.closed
 

@@ -16,7 +16,7 @@ import responses
 import embedres
 import embedres.cli.cite as cli_cite
 from embedres.cli import main
-from tests.conftest import SEED
+from tests.support.paths import SEED
 
 STATUS_ID = "666535042222141457"  # snowflake time 2015-11-17T08:35:12Z, the day shown
 TITLE = (

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,8 +12,9 @@ from hypothesis import strategies as st
 
 from embedres.errors import InvalidArgument
 from embedres.platforms import ids as ids
+from tests.support.paths import CASES as CASES_DIR
 
-CASES = json.loads((Path(__file__).parent / "cases" / "posts_ids.json").read_text("utf-8"))
+CASES = json.loads((CASES_DIR / "posts_ids.json").read_text("utf-8"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])

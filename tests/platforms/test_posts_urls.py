@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,10 +10,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from embedres.platforms.posturls import parse_post_url
+from tests.support.paths import CASES as CASES_DIR
 
-CASES = json.loads(
-    (Path(__file__).parent / "cases" / "posts_urls.json").read_text(encoding="utf-8")
-)
+CASES = json.loads((CASES_DIR / "posts_urls.json").read_text(encoding="utf-8"))
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["description"] for c in CASES])

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,26 +12,11 @@ import responses
 from embedres.model import Post
 from embedres.net.client import HttpClient
 from embedres.resolve.oembed import CACHE_NAMESPACE, endpoint_for, http_fetch, hydrate, parse_oembed
+from tests.support.fakes import DictCache
+from tests.support.paths import CASES as CASES_DIR
 
-CASES = json.loads((Path(__file__).parent / "cases" / "cite_oembed.json").read_text("utf-8"))
+CASES = json.loads((CASES_DIR / "cite_oembed.json").read_text("utf-8"))
 TWEET_URL = "https://twitter.com/RTenfrancais/status/666535042222141457"
-
-
-class DictCache:
-    """An in-memory stand-in for the resolver's cache (same get/put protocol)."""
-
-    def __init__(self) -> None:
-        self.data: dict[tuple[str, str], Any] = {}
-
-    def get(self, namespace: str, key: str) -> Any | None:
-        return self.data.get((namespace, key))
-
-    def put(self, namespace: str, key: str, value: Any, *, ttl: float) -> None:
-        assert ttl > 0
-        self.data[(namespace, key)] = value
-
-    def close(self) -> None:
-        self.data.clear()
 
 
 @pytest.mark.parametrize("case", CASES["cases"], ids=lambda c: c["description"][:40])

@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 import pytest
 import responses
 
 from embedres.resolve.resolver import Resolver
+from tests.support.paths import CASES as CASES_DIR
 
-CASES = json.loads((Path(__file__).parent / "cases" / "resolve.json").read_text("utf-8"))
+CASES = json.loads((CASES_DIR / "resolve.json").read_text("utf-8"))
 
 
 def fake_dns(table: dict[str, list[str] | None]) -> Any:

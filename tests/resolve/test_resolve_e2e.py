@@ -13,7 +13,7 @@ import pytest
 from embedres.net.client import BlockedAddress, FetchError, FetchTimeout, HttpClient
 from embedres.net.policy import AddressPolicy
 from embedres.resolve.resolver import Resolver
-from tests._servers import (
+from tests.support.servers import (
     LoopbackServer,
     big_body,
     bomb_route,

@@ -12,7 +12,7 @@ from embedres.errors import InvalidArgument
 from embedres.net.client import BlockedAddress, FetchError, HttpClient, InvalidURL
 from embedres.net.policy import AddressPolicy
 from embedres.resolve.resolver import Resolver
-from tests._servers import LoopbackServer, Request, html, respond
+from tests.support.servers import LoopbackServer, Request, html, respond
 
 
 def client(srv: LoopbackServer, **kw: Any) -> HttpClient:

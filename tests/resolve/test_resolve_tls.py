@@ -14,7 +14,7 @@ import pytest
 from embedres.net.client import FetchError, HttpClient
 from embedres.net.policy import AddressPolicy
 from embedres.resolve.resolver import Resolver
-from tests._servers import LoopbackServer, html, redirect
+from tests.support.servers import LoopbackServer, html, redirect
 
 x509 = pytest.importorskip("cryptography.x509")
 NameOID = x509.oid.NameOID

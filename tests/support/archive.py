@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 import responses
@@ -15,8 +14,7 @@ from responses import matchers
 from embedres import errors
 from embedres.archive.archiver import Archiver
 from embedres.model import Snapshot
-
-CASES = Path(__file__).resolve().parent / "cases"
+from tests.support.paths import CASES
 
 
 def load_cases(name: str) -> list[dict[str, Any]]:

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from embedres.model import Post
-
-CASES = Path(__file__).parent / "cases"
-FIXTURES = Path(__file__).parent / "fixtures" / "embeds"
+from tests.support.paths import CASES, EMBEDS
 
 
 def load(name: str) -> list[dict[str, Any]]:
@@ -22,7 +19,7 @@ def load(name: str) -> list[dict[str, Any]]:
 def source_of(case: dict[str, Any]) -> str:
     """The input of a case: inline ``input`` or the ``fixture`` file."""
     if "fixture" in case:
-        return (FIXTURES / str(case["fixture"])).read_text(encoding="utf-8")
+        return (EMBEDS / str(case["fixture"])).read_text(encoding="utf-8")
     text: str = case["input"]
     return text
 
