@@ -1,4 +1,4 @@
-"""Test-wide guards: no traffic leaves loopback, and shared paths."""
+"""Test-wide guards: no traffic leaves loopback, and nothing is written in the user's home."""
 
 from __future__ import annotations
 
@@ -11,19 +11,45 @@ from typing import Any
 import pytest
 
 from tests._netguard.sitecustomize import is_loopback
-
-REPO = Path(__file__).resolve().parent.parent
-SHARED = Path(os.environ.get("EMBEDRES_SHARED", REPO.parent / "shared"))
-CONFORMANCE = SHARED / "conformance" / "twitter-text"
-SEED = REPO / "seeds" / "000_aff3667e527335b6.txt"
+from tests.support.paths import NETGUARD, SEED
 
 # Every Python subprocess a test starts loads tests/_netguard/sitecustomize.py, which makes
 # anything but loopback unreachable there too (a CLI run in a subprocess never leaves the machine).
-_GUARD_DIR = str(Path(__file__).resolve().parent / "_netguard")
 os.environ["EMBEDRES_NETGUARD"] = "1"
 os.environ["PYTHONPATH"] = os.pathsep.join(
-    p for p in (_GUARD_DIR, os.environ.get("PYTHONPATH", "")) if p
+    p for p in (str(NETGUARD), os.environ.get("PYTHONPATH", "")) if p
 )
+
+# Where a user's files live: the default cache (platformdirs: $XDG_CACHE_HOME, else ~/.cache),
+# configuration (~/.config, ia.ini) and data. Tests point all of them at a temporary home.
+HOME_VARS = ("HOME", "XDG_CACHE_HOME", "XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_STATE_HOME")
+
+
+@pytest.fixture(scope="session")
+def fake_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A temporary home directory shared by the session (the user's own is never used)."""
+    return tmp_path_factory.mktemp("home")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _temporary_home(fake_home: Path) -> Iterator[None]:
+    """Point $HOME and the XDG folders at ``fake_home``, for this process and its subprocesses.
+
+    ``embedres.resolve.default_cache_path()`` follows them, so no test leaves
+    ``~/.cache/embedres/resolve.sqlite`` behind; tests may still override them with monkeypatch.
+    """
+    saved = {name: os.environ.get(name) for name in HOME_VARS}
+    os.environ["HOME"] = str(fake_home)
+    for name, sub in zip(
+        HOME_VARS[1:], (".cache", ".config", ".local/share", ".local/state"), strict=True
+    ):
+        os.environ[name] = str(fake_home / sub)
+    yield
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 class NetworkBlocked(AssertionError):
