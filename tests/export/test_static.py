@@ -55,12 +55,9 @@ def test_no_third_party_resource_left(case: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["fixture"])
 def test_with_detection(case: dict[str, Any]) -> None:
-    """Once extract() reads HTML, replace_embeds(html) finds the embed by itself."""
+    """replace_embeds(html) without citations finds the embed by itself (extract() reads HTML)."""
     html = _fixture(case)
-    try:
-        out = replace_embeds(html)
-    except NotImplementedError:
-        pytest.skip("extract() does not read HTML yet (issue #3)")
+    out = replace_embeds(html)
     for needle in case["absent"]:
         assert needle not in out, needle
     assert '<blockquote class="embedres-embed"' in out

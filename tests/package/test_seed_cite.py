@@ -1,12 +1,7 @@
-"""Acceptance on the user's seed article (issue #6, item 7), through the real detector.
-
-Until post detection of flattened text lands (issue #3) these tests are marked xfail at run
-time; they run in full as soon as ``extract(seed).posts`` finds the tweet.
-"""
+"""Acceptance on the user's seed article (issue #6, item 7), through the real detector."""
 
 from __future__ import annotations
 
-import inspect
 import json
 from pathlib import Path
 
@@ -16,6 +11,7 @@ import responses
 import embedres
 import embedres.cli.cite as cli_cite
 from embedres.cli import main
+from embedres.resolve.resolver import Resolver
 from tests.support.paths import SEED
 
 STATUS_ID = "666535042222141457"  # snowflake time 2015-11-17T08:35:12Z, the day shown
@@ -31,10 +27,10 @@ def _private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
 
 
-@pytest.fixture(autouse=True)
-def _needs_post_detection() -> None:
-    if not embedres.extract(SEED.read_text("utf-8")).posts:
-        pytest.xfail("post detection in flattened text (issue #3) has not landed yet")
+def test_the_detector_finds_the_seed_tweet() -> None:
+    """The real detector finds the seed's one post (the tests below depend on it)."""
+    [post] = embedres.extract(SEED.read_text("utf-8")).posts
+    assert post.author_handle == "RTenfrancais"
 
 
 def _cite(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -75,14 +71,9 @@ def test_offline_csl(capsys: pytest.CaptureFixture[str]) -> None:
 
 def _real_resolver(monkeypatch: pytest.MonkeyPatch) -> None:
     """Use embedres.Resolver with a fake DNS function, so only `responses` answers."""
-    resolve_mod = pytest.importorskip("embedres.resolve.resolver")
-    params = inspect.signature(resolve_mod.Resolver).parameters
-    hook = next((n for n in ("name_resolver", "dns_resolver", "resolver") if n in params), None)
-    if hook is None:
-        pytest.skip("Resolver takes no DNS function")
 
     def build(args: object) -> object:
-        return resolve_mod.Resolver(cache=None, **{hook: lambda host, port: ["93.184.215.14"]})
+        return Resolver(cache=None, name_resolver=lambda host, port: ["93.184.215.14"])
 
     monkeypatch.setattr(cli_cite, "_make_resolver", build)
 

@@ -10,13 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
 
 from embedres.net.client import FetchError, HttpClient
 from embedres.net.policy import AddressPolicy
 from embedres.resolve.resolver import Resolver
 from tests.support.servers import LoopbackServer, html, redirect
 
-x509 = pytest.importorskip("cryptography.x509")
 NameOID = x509.oid.NameOID
 
 

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import inspect
 import socket
 from collections.abc import Callable, Sequence
 from typing import Any
 
-
-def resolver_class() -> Any:
-    """The Resolver class (imported late, so a broken import fails one test, not collection)."""
-    from embedres.resolve.resolver import Resolver
-
-    return Resolver
+from embedres.resolve.resolver import Resolver
 
 
-def make_resolver(dns: Callable[[str, int], Sequence[str]] | None = None, **kw: Any) -> Any:
+def make_resolver(dns: Callable[[str, int], Sequence[str]] | None = None, **kw: Any) -> Resolver:
     """A Resolver without a cache (unless given), short timeout, and ``dns`` as name lookup."""
-    cls = resolver_class()
-    params = inspect.signature(cls).parameters
     kw.setdefault("cache", None)
     kw.setdefault("timeout", 5.0)
     if dns is not None:
-        name = next(
-            n
-            for n in ("name_resolver", "dns", "resolver", "dns_resolver", "getaddrinfo")
-            if n in params
-        )
-        kw[name] = dns
-    return cls(**kw)
+        kw["name_resolver"] = dns
+    return Resolver(**kw)
 
 
 def fake_dns(table: dict[str, list[str]]) -> Callable[[str, int], list[str]]:
