@@ -4,13 +4,13 @@ save, and the hop-by-hop fetch that a local WARC capture records.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from embedres.archive.warc import Exchange
 from embedres.errors import CaptureFailed, UnsafeURL
+from embedres.net import redirects as _redirects
 from embedres.net.client import (
     BlockedAddress,
     FetchError,
@@ -125,13 +125,6 @@ def _exchange(resp: HttpResponse, started: datetime) -> Exchange:
     )
 
 
-def _next_url(current: str, location: str) -> str:
-    # Location headers arrive decoded as latin-1; re-encode to UTF-8 as requests does.
-    with contextlib.suppress(UnicodeError):
-        location = location.encode("latin-1").decode("utf-8")
-    return urljoin(current, location.strip())
-
-
 def fetch_chain(
     client: HttpClient, url: str, *, max_redirects: int, max_bytes: int, timeout: float
 ) -> list[Exchange]:
@@ -161,10 +154,10 @@ def fetch_chain(
                 f"cannot fetch {current[:200]}: {exc}", status=_status_of(exc), url=url
             ) from None
         exchanges.append(_exchange(resp, started))
-        location = resp.headers.get("Location")
+        location = _redirects.location(resp.headers)
         if resp.status not in _REDIRECTS or not location:
             return exchanges
-        current = _next_url(current, location)
+        current = urljoin(current, location)
     raise CaptureFailed(
         f"more than {max_redirects} redirects", status="too_many_redirects", url=url
     )

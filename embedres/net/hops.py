@@ -8,8 +8,6 @@ sleep in a worker. The resolver (:mod:`embedres.resolve.resolver`) owns the sche
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -27,11 +25,12 @@ from embedres.net.httpio import (
     NoNetwork,
 )
 from embedres.net.ratelimit import RateLimiter
+from embedres.net.retryafter import retry_after
 
 if TYPE_CHECKING:  # requests is imported only when a resolver is built
     from embedres.net.client import HttpClient
 
-__all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "retry_after", "start", "step"]
+__all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "start", "step"]
 
 HTML_PREFIX = 64 * 1024  # enough for <head> on real pages; nothing else is read
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
@@ -103,29 +102,6 @@ def cache_key(url: str) -> str:
     return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
 
 
-def retry_after(value: str, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date).
-
-    >>> retry_after("3")
-    3.0
-    >>> now = datetime(2015, 10, 21, 7, 28, tzinfo=timezone.utc)
-    >>> retry_after("Wed, 21 Oct 2015 07:28:05 GMT", now)
-    5.0
-    >>> retry_after("soon") is None
-    True
-    """
-    value = (value or "").strip()
-    if value.isdigit():
-        return float(min(int(value), 10**9))
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
-
-
 def _finish(
     walk: Walk,
     status: Status,
@@ -152,16 +128,6 @@ def start(walk: Walk) -> None:
         target = "https://t.co/" + parts.path.strip("/").split("/")[0]
         walk.chain.append(Hop(walk.current, None, target, "rewrite"))
         walk.current = target
-
-
-def _location(resp: HttpResponse) -> str | None:
-    loc = resp.headers.get("Location")
-    if loc is None:
-        return None
-    # http.client decodes header bytes as latin-1; servers send UTF-8 (as requests assumes)
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        loc = loc.encode("latin-1").decode("utf-8")
-    return loc.strip()
 
 
 def _next_in_page(walk: Walk, resp: HttpResponse) -> tuple[str, str] | tuple[None, str] | None:
@@ -250,7 +216,7 @@ def _failed(walk: Walk, exc: FetchError, s: Settings) -> float | None:
 def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings) -> float | None:
     code = resp.status
     if code in _REDIRECTS or (300 <= code < 400 and resp.headers.get("Location")):
-        loc = _location(resp)
+        loc = _redirects.location(resp.headers)
         if not loc:
             walk.chain.append(Hop(walk.current, code, None, "final"))
             _finish(walk, "error", walk.current, error=f"{code} redirect without a Location")

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from embedres.errors import InvalidArgument
-from embedres.net.httpio import check_number
+from embedres.net.options import check_number
 
 __all__ = ["HostLimits", "InProcessRateLimiter", "RateLimiter", "acquire"]
 

@@ -9,13 +9,13 @@ Internet Archive counts requests per client IP, not per object.
 
 from __future__ import annotations
 
-import email.utils
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Protocol
+
+from embedres.errors import Unreachable
 
 if TYPE_CHECKING:
     from embedres.net.ratelimit import RateLimiter
@@ -26,15 +26,8 @@ __all__ = [
     "Reply",
     "Transport",
     "Unreachable",
-    "parse_retry_after",
     "shared_pacer",
 ]
-
-# A 429 without Retry-After means "about a minute" at the Internet Archive (EDGI wayback's
-# default, resolve_archive.md 4c): waiting less gets the client IP firewalled.
-DEFAULT_RETRY_AFTER = 60.0
-# Never trust a Retry-After that asks for more than a day; treat it as a day.
-MAX_RETRY_AFTER = 86400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +48,6 @@ class Reply:
         return self.headers.get(name.lower())
 
 
-class Unreachable(Exception):
-    """The request got no HTTP answer; ``status`` uses the resolver's vocabulary.
-
-    ``blocked`` means the address policy refused it before any connection.
-    """
-
-    def __init__(self, reason: str, *, status: str = "error") -> None:
-        super().__init__(reason)
-        self.status = status
-
-
 class Transport(Protocol):
     """Send one request without following redirects; raise :class:`Unreachable` on failure."""
 
@@ -78,40 +60,6 @@ class Transport(Protocol):
         data: Mapping[str, str] | None = None,
         timeout: float,
     ) -> Reply: ...
-
-
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date).
-
-    Args:
-        value: the header value, or None.
-        now: the current time for HTTP-date values (UTC now by default).
-
-    Returns:
-        The wait in seconds, clamped to [0, one day]; 60 when the header is missing or
-        unreadable.
-
-    >>> parse_retry_after("3")
-    3.0
-    >>> parse_retry_after(None)
-    60.0
-    >>> ref = datetime(2015, 11, 17, 0, 0, tzinfo=timezone.utc)
-    >>> parse_retry_after("Tue, 17 Nov 2015 00:00:30 GMT", now=ref)
-    30.0
-    """
-    if value is None or not value.strip():
-        return DEFAULT_RETRY_AFTER
-    text = value.strip()
-    if text.isascii() and text.isdigit():
-        return min(float(int(text[:9])), MAX_RETRY_AFTER)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return DEFAULT_RETRY_AFTER
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    wait = (when - (now or datetime.now(timezone.utc))).total_seconds()
-    return min(max(wait, 0.0), MAX_RETRY_AFTER)
 
 
 class Pacer:

@@ -21,13 +21,14 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 from embedres.errors import InvalidArgument
 from embedres.model import Resolution
 from embedres.net import hops as _hops
 from embedres.net.cache import Cache, CacheError, SQLiteCache
 from embedres.net.httpio import NameResolver
+from embedres.net.options import check_positive
 from embedres.net.policy import DEFAULT_PORTS, AddressPolicy
 from embedres.net.ratelimit import HostLimits, InProcessRateLimiter, RateLimiter
 from embedres.resolve.records import from_json, to_json
@@ -66,21 +67,6 @@ def default_cache_path() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("embedres", appauthor=False)) / "resolve.sqlite"
-
-
-def _positive(value: object, name: str, *, integer: bool = False, zero: bool = False) -> Any:
-    kinds = (int,) if integer else (int, float)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, kinds)
-        or value < 0
-        or (value == 0 and not zero)
-    ):
-        rule = ">= 0" if zero else "> 0"
-        raise InvalidArgument(
-            f"{name} must be {'an int' if integer else 'a number'} {rule}, not {value!r}"
-        )
-    return value
 
 
 class Resolver:
@@ -153,11 +139,13 @@ class Resolver:
             allow_ports=frozenset(allow_ports),
         )
         self.settings = _hops.Settings(
-            timeout=float(_positive(timeout, "timeout")),
-            max_redirects=_positive(max_redirects, "max_redirects", integer=True, zero=True),
-            max_retries=_positive(max_retries, "max_retries", integer=True, zero=True),
-            max_retry_after=float(_positive(max_retry_after, "max_retry_after", zero=True)),
-            backoff=float(_positive(backoff, "backoff", zero=True)),
+            timeout=float(check_positive(timeout, "timeout")),
+            max_redirects=int(
+                check_positive(max_redirects, "max_redirects", integer=True, zero=True)
+            ),
+            max_retries=int(check_positive(max_retries, "max_retries", integer=True, zero=True)),
+            max_retry_after=float(check_positive(max_retry_after, "max_retry_after", zero=True)),
+            backoff=float(check_positive(backoff, "backoff", zero=True)),
             host_wide_retry_after=retry_after_scope == "host",
         )
         if retry_after_scope not in ("link", "host"):
@@ -166,7 +154,7 @@ class Resolver:
         for status, ttl in (ttls or {}).items():
             if status not in DEFAULT_TTLS:
                 raise InvalidArgument(f"ttls: unknown status {status!r}")
-            self.ttls[status] = float(_positive(ttl, f"ttls[{status!r}]", zero=True))
+            self.ttls[status] = float(check_positive(ttl, f"ttls[{status!r}]", zero=True))
         self.offline = offline
         from embedres.net.client import (
             HttpClient,  # imported here: the pure half must not need sockets
@@ -320,7 +308,7 @@ class Resolver:
         if isinstance(urls, (str, bytes)):
             raise InvalidArgument("resolve_many takes an iterable of URLs, not one string")
         items = list(urls)
-        _positive(concurrency, "concurrency", integer=True)
+        check_positive(concurrency, "concurrency", integer=True)
         if progress is not None and not callable(progress):
             raise InvalidArgument("progress must be a function (done, total)")
         for u in items:
