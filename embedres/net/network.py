@@ -197,7 +197,6 @@ class Network:
             self._owns_cache = False
         else:
             self.cache, self._owns_cache = _open_cache(config.cache), True
-        self.http  # noqa: B018 - build the client now, so bad options fail here
 
     @property
     def offline(self) -> bool:
