@@ -29,6 +29,7 @@ from embedres.net.network import Network, NetworkConfig
 
 __all__ = [
     "CACHE_NAMESPACE",
+    "Cache",
     "ENDPOINTS",
     "OEmbedFields",
     "OEmbedHydrator",

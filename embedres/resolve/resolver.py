@@ -31,7 +31,7 @@ from embedres.net.network import Network, NetworkConfig, default_cache_path
 from embedres.net.options import check_flag, check_hosts, check_positive
 from embedres.net.policy import DEFAULT_PORTS, AddressPolicy
 from embedres.net.ratelimit import RateLimiter
-from embedres.resolve.oembed import OEmbedHydrator
+from embedres.resolve.oembed import Fetch, OEmbedHydrator
 from embedres.resolve.records import from_json, to_json
 from embedres.resolve.scheduler import run_batch
 
@@ -227,9 +227,17 @@ class Resolver:
         """The network's rate limiter."""
         return self.network.limiter
 
-    def hydrator(self) -> OEmbedHydrator:
-        """An oEmbed hydrator sharing this resolver's network (cache, client, offline)."""
-        return OEmbedHydrator(network=self.network)
+    def hydrator(self, *, fetch: Fetch | None = None, cache: Cache | None = None) -> OEmbedHydrator:
+        """An oEmbed hydrator sharing this resolver's network (cache, client, offline).
+
+        Args:
+            fetch: ``fetch(url) -> bytes | None`` instead of the network's client.
+            cache: where answers are kept instead of the network's cache.
+
+        Returns:
+            An :class:`~embedres.resolve.oembed.OEmbedHydrator`.
+        """
+        return OEmbedHydrator(network=self.network, fetch=fetch, cache=cache)
 
     def __enter__(self) -> Resolver:
         return self
