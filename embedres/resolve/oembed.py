@@ -18,19 +18,21 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from embedres.errors import EmbedresError
 from embedres.model import Post
 from embedres.net.cache import Cache
-from embedres.net.client import HttpClient
 from embedres.net.network import Network, NetworkConfig
+
+if TYPE_CHECKING:  # requests is imported on first use only
+    from embedres.net.client import HttpClient
 
 __all__ = [
     "CACHE_NAMESPACE",
-    "Cache",
     "ENDPOINTS",
+    "Cache",
     "OEmbedFields",
     "OEmbedHydrator",
     "endpoint_for",
