@@ -68,7 +68,7 @@ def test_resolver_survives_a_superscript_retry_after_over_a_real_socket() -> Non
     from embedres import Resolver
     from tests._servers import LoopbackServer, respond
 
-    with LoopbackServer({"/x": respond(429, [("Retry-After", "³")])}) as srv:
-        with Resolver(cache=None, allow_hosts=(f"127.0.0.1:{srv.port}",), max_retries=1) as r:
-            res = r.resolve(srv.url("/x"))
+    srv = LoopbackServer({"/x": respond(429, [("Retry-After", "³")])})
+    with srv, Resolver(cache=None, allow_hosts=(f"127.0.0.1:{srv.port}",), max_retries=1) as r:
+        res = r.resolve(srv.url("/x"))
     assert res.status in ("dead", "error") and "internal error" not in (res.error or "")
