@@ -13,12 +13,10 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 from embedres.errors import Unreachable
-
-if TYPE_CHECKING:
-    from embedres.net.ratelimit import RateLimiter
+from embedres.net.ratelimit import HostLimits, InProcessRateLimiter, RateLimiter
 
 __all__ = [
     "LimiterPacer",
@@ -65,6 +63,9 @@ class Transport(Protocol):
 class Pacer:
     """Space requests at least ``interval`` seconds apart, thread-safe; honour back-off holds.
 
+    The bookkeeping is an :class:`~embedres.net.ratelimit.InProcessRateLimiter` (the one
+    limiter in embedres); a Pacer books slots ahead so waiting threads go in order.
+
     Args:
         interval: the minimum gap between two requests, in seconds (0 disables pacing).
         clock: a monotonic clock (tests pass a fake).
@@ -82,7 +83,7 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._next = 0.0
+        self._slots = InProcessRateLimiter(HostLimits(min_interval=interval), clock=clock)
 
     def wait(self, *, deadline: float | None = None) -> bool:
         """Block until a request may be sent, and reserve that slot.
@@ -94,25 +95,21 @@ class Pacer:
         Returns:
             True when the slot was reserved, False when it would pass ``deadline``.
         """
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next)
-            if deadline is not None and slot > deadline:
-                return False
-            self._next = slot + self.interval
+        slot = self._slots.reserve(_KEY, deadline=deadline)
+        if slot is None:
+            return False
+        now = self._clock()
         if slot > now:
             self._sleep(slot - now)
         return True
 
     def hold(self, seconds: float) -> None:
         """Send nothing for ``seconds`` from now (after a 429 with ``Retry-After``)."""
-        with self._lock:
-            self._next = max(self._next, self._clock() + seconds)
+        self._slots.defer(_KEY, self._clock() + seconds)
 
     def delay(self) -> float:
         """Seconds until the next free slot (0 when a request may go now)."""
-        with self._lock:
-            return max(0.0, self._next - self._clock())
+        return max(0.0, self._slots.not_before(_KEY) - self._clock())
 
 
 class LimiterPacer(Pacer):
@@ -160,6 +157,7 @@ class LimiterPacer(Pacer):
             return max(0.0, self._held - self._clock())
 
 
+_KEY = "pace"  # a Pacer's limiter holds one key
 _SHARED: dict[tuple[str, str], Pacer] = {}
 _SHARED_LOCK = threading.Lock()
 
