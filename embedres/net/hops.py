@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from embedres.detect.urls import normalize_url
 from embedres.model import Hop, Resolution, Status
 from embedres.net import redirects as _redirects
 from embedres.net.httpio import (
@@ -82,24 +83,31 @@ class Walk:
 
 
 def cache_key(url: str) -> str:
-    """A normalised form of an absolute URL: lower-case scheme and host, no default port,
-    no fragment, ``/`` for an empty path.
+    """The cache and loop-detection key of an absolute URL: :func:`normalize_url` (the one
+    URL normaliser, in ``detect/urls``) without the fragment.
 
-    >>> cache_key("HTTPS://T.CO:443/AbC#x")
-    'https://t.co/AbC'
+    A URL without a host (``javascript:...``) is its own key: the address policy refuses it
+    when it is followed.
+
+    Raises:
+        ValueError: the URL has a bad port.
+
+    >>> cache_key("HTTPS://T.CO:443/AbC#x"), cache_key("javascript:alert(1)")
+    ('https://t.co/AbC', 'javascript:alert(1)')
     """
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    port = parts.port
-    netloc = (
-        host
-        if port is None or (scheme, port) in (("http", 80), ("https", 443))
-        else (f"{host}:{port}")
-    )
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    try:
+        url = normalize_url(url)
+    except ValueError:
+        urlsplit(url).port  # noqa: B018 - raises ValueError on a bad port
+    return urlunsplit(urlsplit(url)._replace(fragment=""))
+
+
+def _same_page(url: str, target: str) -> bool:
+    """True when ``target`` (relative to ``url``) names ``url`` itself."""
+    try:
+        return cache_key(urljoin(url, target)) == cache_key(url)
+    except ValueError:
+        return False  # _follow reports the unusable target
 
 
 def _finish(
@@ -153,14 +161,14 @@ def _next_in_page(walk: Walk, resp: HttpResponse) -> tuple[str, str] | tuple[Non
 def _follow(walk: Walk, resp: HttpResponse, target: str, via: str, s: Settings) -> None:
     try:
         absolute = urljoin(walk.current, target)
-        urlsplit(absolute).port  # noqa: B018 - raises ValueError on a bad port
+        key = cache_key(absolute)  # raises ValueError on a bad port
     except ValueError:
         walk.chain.append(Hop(walk.current, resp.status, None, "final"))
         _finish(walk, "error", walk.current, error=f"unusable redirect target {target[:200]!r}")
         return
     absolute = urlunsplit(urlsplit(absolute)._replace(fragment=""))
     walk.chain.append(Hop(walk.current, resp.status, absolute, via))
-    if cache_key(absolute) in walk.visited:
+    if key in walk.visited:
         _finish(walk, "loop", error=f"redirect loop back to {absolute[:200]}")
     elif sum(h.via not in ("rewrite", "final") for h in walk.chain) > s.max_redirects:
         _finish(walk, "too_many_redirects", error=f"more than {s.max_redirects} redirects")
@@ -253,7 +261,7 @@ def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings)
             walk.chain.append(Hop(walk.current, code, None, "final"))
             _finish(walk, "blocked", walk.current, error=via)
             return None
-        if cache_key(urljoin(walk.current, target)) != cache_key(walk.current):
+        if not _same_page(walk.current, target):
             _follow(walk, resp, target, via, s)
             return None
     walk.chain.append(Hop(walk.current, code, None, "final"))
