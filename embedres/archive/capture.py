@@ -19,13 +19,13 @@ from embedres.net.client import (
     HttpResponse,
     NameResolver,
 )
+from embedres.net.hops import cache_key
 from embedres.net.httpio import lookup_with_timeout, system_resolver
 from embedres.net.policy import AddressPolicy, parse_ip_literal
 from embedres.net.transport import Reply, Transport, Unreachable
 
 __all__ = ["check_public", "fetch_chain", "http_transport"]
 
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # CDX pages, TimeMaps and SPN answers are small, but a popular URL's TimeMap can run to
 # megabytes; more than this is not read.
 _API_MAX_BODY = 16 * 2**20
@@ -141,9 +141,13 @@ def fetch_chain(
     seen: set[str] = set()
     current = url
     for _ in range(max_redirects + 1):
-        if current in seen:
+        try:
+            key = cache_key(current)  # the resolver's loop key: one idea of "the same URL"
+        except ValueError:
+            raise CaptureFailed(f"unusable URL {current[:200]!r}", url=url) from None
+        if key in seen:
             raise CaptureFailed(f"redirect loop at {current[:200]}", status="loop", url=url)
-        seen.add(current)
+        seen.add(key)
         started = datetime.now(timezone.utc)
         try:
             resp = client.request(
@@ -155,7 +159,7 @@ def fetch_chain(
             ) from None
         exchanges.append(_exchange(resp, started))
         location = _redirects.location(resp.headers)
-        if resp.status not in _REDIRECTS or not location:
+        if not _redirects.is_redirect(resp.status, resp.headers) or not location:
             return exchanges
         current = urljoin(current, location)
     raise CaptureFailed(

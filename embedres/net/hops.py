@@ -34,7 +34,6 @@ if TYPE_CHECKING:  # requests is imported only when a resolver is built
 __all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "start", "step"]
 
 HTML_PREFIX = 64 * 1024  # enough for <head> on real pages; nothing else is read
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _TRANSIENT = frozenset({500, 502, 504, 520, 521, 522, 523, 524})
 
 
@@ -223,7 +222,7 @@ def _failed(walk: Walk, exc: FetchError, s: Settings) -> float | None:
 
 def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings) -> float | None:
     code = resp.status
-    if code in _REDIRECTS or (300 <= code < 400 and resp.headers.get("Location")):
+    if _redirects.is_redirect(code, resp.headers):
         loc = _redirects.location(resp.headers)
         if not loc:
             walk.chain.append(Hop(walk.current, code, None, "final"))
