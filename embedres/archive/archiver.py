@@ -81,9 +81,10 @@ class Archiver:
         allow_private, allow_hosts: the address policy for requests to the archives and for
             captures (as for :class:`~embedres.Resolver`); Save Page Now never receives
             a URL that the strict default policy refuses.
-        transport: the request function (tests pass a fake); by default embedres's HTTP layer.
+        transport: an :class:`~embedres.Transport` (the request function; tests pass a fake);
+            by default embedres's HTTP layer.
         name_resolver: ``(host, port) -> addresses`` used to check URLs before saving them.
-        rate_limiter: a :class:`~embedres.net.ratelimit.RateLimiter` to share with a Resolver
+        rate_limiter: a :class:`~embedres.RateLimiter` to share with a Resolver
             or other processes; its limits for keys ``HOST:read``, ``HOST:save`` and
             ``HOST:status`` (e.g. ``web.archive.org:read``) then replace the built-in intervals.
         clock, sleep: time functions; passing either gives this Archiver its own pacers

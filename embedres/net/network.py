@@ -12,8 +12,8 @@ process and call :meth:`NetworkConfig.build` there to get an equal Network.
 (True, True, False)
 >>> net.close()
 
-The cache and the limiter are Protocols (:class:`~embedres.net.cache.Cache`,
-:class:`~embedres.net.ratelimit.RateLimiter`): pass any object with their methods to
+The cache and the limiter are Protocols (:class:`~embedres.Cache`,
+:class:`~embedres.RateLimiter`): pass any object with their methods to
 :class:`Network` to share a store or a limit between processes.
 """
 
@@ -148,9 +148,9 @@ class Network:
 
     Args:
         config: the options (default: ``NetworkConfig()``).
-        cache: a :class:`~embedres.net.cache.Cache` to use instead of ``config.cache`` (the
+        cache: a :class:`~embedres.Cache` to use instead of ``config.cache`` (the
             caller keeps it: :meth:`close` does not close it).
-        limiter: a :class:`~embedres.net.ratelimit.RateLimiter` shared with other networks or
+        limiter: a :class:`~embedres.RateLimiter` shared with other networks or
             processes, instead of one built from ``config.per_host_*``.
         name_resolver: ``(host, port) -> [ip, ...]`` instead of the system resolver.
 
