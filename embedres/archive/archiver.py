@@ -94,7 +94,9 @@ class Archiver:
             :class:`~embedres.errors.CaptureFailed` with status ``offline``.
         network: a shared :class:`~embedres.Network` (HTTP client, address policy, limiter,
             User-Agent, offline switch); ``user_agent``, ``allow_private``, ``allow_hosts``,
-            ``name_resolver``, ``rate_limiter`` and ``offline`` must then be left out.
+            ``name_resolver``, ``rate_limiter`` and ``offline`` must then be left out. Its
+            limiter paces the archive services only when it was passed in
+            (``Network(limiter=...)``); otherwise the built-in per-service intervals apply.
 
     Raises:
         InvalidArgument: an option is malformed.

@@ -91,7 +91,8 @@ class Resolver:
     Args:
         network: a shared :class:`~embedres.Network` (HTTP client, cache, limiter, address
             policy, offline switch); the network options below must then be left out. Without
-            it the resolver builds (and closes) its own Network from those options.
+            it the resolver builds (and closes) its own Network from those options. One
+            request never runs longer than the network's ``timeout``.
         cache: ``"default"`` (a SQLite file in the platform's cache directory), a path, a
             :class:`~embedres.Cache`, or None for no cache.
         offline: answer only from the cache (``offline`` for misses); no socket is opened.
