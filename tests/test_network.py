@@ -139,3 +139,28 @@ def test_cite_with_an_offline_archiver_gives_a_warning_not_an_exception() -> Non
 def test_public_constructor_types_are_exported() -> None:
     for name in ("Cache", "RateLimiter", "Transport", "Network", "NetworkConfig", "CacheError"):
         assert name in embedres.__all__
+
+
+def test_archiver_paces_with_a_limiter_shared_through_the_network() -> None:
+    import contextlib
+
+    from embedres import EmbedresError, HostLimits, InProcessRateLimiter, Reply
+
+    asked: list[str] = []
+
+    class Recording(InProcessRateLimiter):
+        def try_acquire(self, key: str) -> float | None:
+            asked.append(key)
+            return super().try_acquire(key)
+
+    def transport(method: str, url: str, **kwargs: object) -> Reply:
+        return Reply(status=200, body=b"", url=url)
+
+    limiter = Recording(HostLimits())
+    with Network(NetworkConfig(cache=None), limiter=limiter) as net:
+        a = Archiver(network=net, keys=None, transport=transport)  # type: ignore[arg-type]
+        with contextlib.suppress(EmbedresError):
+            a.lookup("https://example.org/")
+        a.close()
+    assert asked and all(k.endswith(":read") for k in asked)
+    assert asked[0].startswith("web.archive.org")
