@@ -3,27 +3,38 @@
 import logging
 
 from embedres._version import __version__
-from embedres.archive.archiver import Archiver
+from embedres.archive.archiver import Archiver, MementoService, WaybackService
 from embedres.citation import Citation
 from embedres.detect.extractor import extract
 from embedres.errors import (
     ArchiveError,
     ArchiveUnavailable,
     AuthenticationFailed,
+    BlockedAddress,
+    CacheError,
     CaptureFailed,
     EmbedresError,
+    FetchError,
+    FetchTimeout,
     InputError,
     InvalidArgument,
+    InvalidURL,
+    NoNetwork,
     QuotaExceeded,
     RateLimited,
     SaveFailed,
     SaveTimeout,
+    Unreachable,
     UnsafeURL,
     WarcWriteError,
 )
 from embedres.export.static import replace_embeds
 from embedres.model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
-from embedres.pipeline import cite
+from embedres.net.cache import Cache, SQLiteCache
+from embedres.net.network import Network, NetworkConfig
+from embedres.net.ratelimit import HostLimits, InProcessRateLimiter, RateLimiter
+from embedres.net.transport import Reply, Transport
+from embedres.pipeline import LinkArchiver, LinkResolver, PostHydrator, cite
 from embedres.platforms.ids import (
     linkedin_time,
     mastodon_time,
@@ -33,6 +44,7 @@ from embedres.platforms.ids import (
     tid_time,
     tiktok_time,
 )
+from embedres.resolve.oembed import OEmbedHydrator
 from embedres.resolve.resolver import Resolver
 
 __all__ = [
@@ -40,25 +52,47 @@ __all__ = [
     "ArchiveUnavailable",
     "Archiver",
     "AuthenticationFailed",
+    "BlockedAddress",
+    "Cache",
+    "CacheError",
     "CaptureFailed",
     "Citation",
     "EmbedresError",
     "Entity",
     "Extraction",
+    "FetchError",
+    "FetchTimeout",
     "Hop",
+    "HostLimits",
+    "InProcessRateLimiter",
     "InputError",
     "InvalidArgument",
+    "InvalidURL",
     "Link",
+    "LinkArchiver",
+    "LinkResolver",
+    "MementoService",
+    "Network",
+    "NetworkConfig",
+    "NoNetwork",
+    "OEmbedHydrator",
     "Post",
+    "PostHydrator",
     "QuotaExceeded",
     "RateLimited",
+    "RateLimiter",
+    "Reply",
     "Resolution",
     "Resolver",
+    "SQLiteCache",
     "SaveFailed",
     "SaveTimeout",
     "Snapshot",
+    "Transport",
+    "Unreachable",
     "UnsafeURL",
     "WarcWriteError",
+    "WaybackService",
     "__version__",
     "cite",
     "extract",

@@ -6,6 +6,13 @@ exceptions are for misuse and for failures a caller must act on::
     EmbedresError
      ├── InvalidArgument(EmbedresError, ValueError)   bad option or argument, raised eagerly
      ├── InputError(EmbedresError, ValueError)        input that cannot be read or decoded
+     ├── CacheError                   the cache location cannot be used at all
+     ├── FetchError                   one HTTP request failed (internal: becomes a status)
+     │    ├── BlockedAddress          the address policy refused the URL, port or addresses
+     │    ├── FetchTimeout            a connect/read timeout or the total deadline passed
+     │    ├── InvalidURL              the URL cannot be parsed or prepared
+     │    └── NoNetwork               no name service or no route out (status ``offline``)
+     ├── Unreachable                  an archive request got no HTTP answer; ``status``
      └── ArchiveError(EmbedresError)                  an archive service refused or failed
           ├── RateLimited                  429 or an SPN rate error; ``retry_after`` seconds
           │    └── QuotaExceeded           daily cap / session limit / bandwidth: stop the batch
@@ -29,14 +36,21 @@ __all__ = [
     "ArchiveError",
     "ArchiveUnavailable",
     "AuthenticationFailed",
+    "BlockedAddress",
+    "CacheError",
     "CaptureFailed",
     "EmbedresError",
+    "FetchError",
+    "FetchTimeout",
     "InputError",
     "InvalidArgument",
+    "InvalidURL",
+    "NoNetwork",
     "QuotaExceeded",
     "RateLimited",
     "SaveFailed",
     "SaveTimeout",
+    "Unreachable",
     "UnsafeURL",
     "WarcWriteError",
 ]
@@ -52,6 +66,53 @@ class InvalidArgument(EmbedresError, ValueError):
 
 class InputError(EmbedresError, ValueError):
     """Input text, HTML or a batch record cannot be read."""
+
+
+class CacheError(EmbedresError):
+    """The cache location cannot be used at all (a directory, an uncreatable parent)."""
+
+
+class FetchError(EmbedresError):
+    """A request failed; ``transient`` says whether retrying later may help.
+
+    The resolver and the archiver turn it into a status or an :class:`ArchiveError`; it
+    reaches callers only from the internal HTTP client.
+    """
+
+    def __init__(self, message: str, *, transient: bool = False) -> None:
+        super().__init__(message)
+        self.transient = transient
+
+
+class BlockedAddress(FetchError):
+    """The address policy refused the URL, its port, or every address of its host."""
+
+
+class FetchTimeout(FetchError):
+    """A connect or read timed out, or the request's total deadline passed."""
+
+
+class InvalidURL(FetchError):
+    """The URL cannot be parsed or prepared for a request."""
+
+
+class NoNetwork(FetchError):
+    """This machine has no working network: no name service answers, or no route out.
+
+    The resolver reports it as ``offline`` (never cached), so the same link is tried again
+    once the network is back.
+    """
+
+
+class Unreachable(EmbedresError):
+    """An archive request got no HTTP answer; ``status`` uses the resolver's vocabulary.
+
+    ``blocked`` means the address policy refused it before any connection.
+    """
+
+    def __init__(self, reason: str, *, status: str = "error") -> None:
+        super().__init__(reason)
+        self.status = status
 
 
 class ArchiveError(EmbedresError):

@@ -10,21 +10,27 @@ citation warnings); only misuse raises.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timezone
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Literal, Protocol, runtime_checkable
 
+from embedres.archive import Archiver
 from embedres.citation import Citation, status_url_parts
 from embedres.detect.extractor import extract
 from embedres.errors import EmbedresError, InvalidArgument
 from embedres.model import Extraction, Link, Post, Resolution, Snapshot
 from embedres.platforms.ids import snowflake_time
+from embedres.resolve import Resolver
+from embedres.resolve.oembed import Cache, OEmbedHydrator
 
-if TYPE_CHECKING:
-    from embedres.net.cache import Cache
-
-__all__ = ["ArchiveMode", "cite"]
+__all__ = [
+    "ArchiveMode",
+    "LinkArchiver",
+    "LinkResolver",
+    "PostHydrator",
+    "cite",
+]
 
 log = logging.getLogger(__name__)
 
@@ -32,16 +38,84 @@ ArchiveMode = Literal["lookup", "save", "capture"]
 _RESOLVED_KINDS = ("short", "media")
 
 
+@runtime_checkable
+class LinkResolver(Protocol):
+    """What cite() needs to follow links: :class:`embedres.Resolver` is one."""
+
+    def resolve(self, url: str) -> Resolution:
+        """Follow one link; problems are statuses, never exceptions."""
+        ...
+
+
+@runtime_checkable
+class _BatchResolver(LinkResolver, Protocol):
+    def resolve_many(self, urls: Iterable[str]) -> list[Resolution]: ...
+
+
+@runtime_checkable
+class _OfflineAware(Protocol):
+    @property
+    def offline(self) -> bool: ...
+
+
+@runtime_checkable
+class _HydratorSource(Protocol):
+    def hydrator(
+        self, *, fetch: Callable[[str], bytes | None] | None = None, cache: Cache | None = None
+    ) -> PostHydrator: ...
+
+
+@runtime_checkable
+class _Closable(Protocol):
+    def close(self) -> None: ...
+
+
+@runtime_checkable
+class PostHydrator(Protocol):
+    """What cite() needs to fill empty post fields: ``OEmbedHydrator`` is one."""
+
+    def hydrate(self, post: Post) -> Post:
+        """The post with empty fields filled (the same post when nothing is known)."""
+        ...
+
+
+@runtime_checkable
+class LinkArchiver(Protocol):
+    """What cite() needs to archive: :class:`embedres.Archiver` is one.
+
+    Its methods raise :class:`~embedres.errors.EmbedresError` subclasses on failure; cite()
+    turns them into citation warnings.
+    """
+
+    def lookup(self, url: str, near: date | datetime | None = None) -> Snapshot | None:
+        """The capture nearest ``near``, or None."""
+        ...
+
+    def save(self, url: str) -> Snapshot:
+        """A new capture."""
+        ...
+
+    def capture(self, url: str) -> Snapshot:
+        """A local (WARC) capture."""
+        ...
+
+
+def _is_offline(part: object) -> bool:
+    return isinstance(part, _OfflineAware) and part.offline
+
+
 def _absolute(url: str) -> str:
     return url if "://" in url else "https://" + url
 
 
-def _resolve_all(resolver: Any, urls: list[str]) -> dict[str, Resolution]:
+def _resolve_all(resolver: LinkResolver, urls: list[str]) -> dict[str, Resolution]:
     unique = list(dict.fromkeys(urls))
     if not unique:
         return {}
-    many = getattr(resolver, "resolve_many", None)
-    results = list(many(unique)) if callable(many) else [resolver.resolve(u) for u in unique]
+    if isinstance(resolver, _BatchResolver):
+        results = list(resolver.resolve_many(unique))
+    else:
+        results = [resolver.resolve(u) for u in unique]
     return dict(zip(unique, results, strict=True))
 
 
@@ -87,8 +161,10 @@ def _check_time(post: Post, status_id: str) -> list[str]:
 
 
 def _archive(
-    archiver: Any, mode: ArchiveMode, url: str, near: date | datetime | None
+    archiver: LinkArchiver, mode: ArchiveMode, url: str, near: date | datetime | None
 ) -> tuple[tuple[Snapshot, ...], list[str]]:
+    if _is_offline(archiver):
+        return (), [f"not archived: offline ({url})"]
     try:
         if mode == "capture":
             return (archiver.capture(url),), []
@@ -100,9 +176,7 @@ def _archive(
     return ((found,) if found is not None else ()), []
 
 
-def _default_resolver(offline: bool) -> Any:
-    from embedres.resolve.resolver import Resolver
-
+def _default_resolver(offline: bool) -> LinkResolver:
     return Resolver(offline=offline)
 
 
@@ -111,8 +185,8 @@ def cite(
     *,
     resolve: bool = True,
     archive: bool | ArchiveMode = False,
-    resolver: Any = None,
-    archiver: Any = None,
+    resolver: LinkResolver | None = None,
+    archiver: LinkArchiver | None = None,
     accessed: date | None = None,
     html: bool | None = None,
     offline: bool = False,
@@ -120,6 +194,7 @@ def cite(
     links: bool = False,
     oembed_fetch: Callable[[str], bytes | None] | None = None,
     cache: Cache | None = None,
+    hydrator: PostHydrator | None = None,
 ) -> list[Citation]:
     """Turn an article into citations of the posts it embeds.
 
@@ -128,17 +203,22 @@ def cite(
         resolve: follow the posts' short and media links (False: no network at all).
         archive: False, ``"lookup"`` (nearest existing copy), ``"save"`` (lookup, then Save
             Page Now when none exists; True means this) or ``"capture"`` (local WARC).
-        resolver: an :class:`embedres.Resolver` (or anything with ``resolve(url)``); None
-            builds a default one.
-        archiver: an :class:`embedres.Archiver`; None builds a default one when archiving.
+        resolver: a :class:`LinkResolver` such as :class:`embedres.Resolver`; None builds a
+            default one (closed on return).
+        archiver: a :class:`LinkArchiver` such as :class:`embedres.Archiver`; None builds a
+            default one when archiving. An offline archiver (``offline`` True) is never called:
+            the citation gets a ``not archived: offline`` warning.
         accessed: the access date to record; None means today (UTC).
         html: force HTML (True) or text (False) reading; None sniffs.
         offline: no network: links get status ``offline``, oEmbed answers come only from
-            the cache, and nothing is archived.
+            the cache, and nothing is archived (a warning says so).
         hydrate: fill empty post fields from the platforms' oEmbed endpoints.
         links: also cite short links found outside posts.
-        oembed_fetch: ``fetch(url) -> bytes | None`` for oEmbed (default: the safe HTTP layer).
-        cache: where oEmbed answers are kept (default: the resolver's ``cache`` attribute).
+        oembed_fetch: ``fetch(url) -> bytes | None`` for oEmbed (default: the resolver's
+            network).
+        cache: where oEmbed answers are kept (default: the resolver's network cache).
+        hydrator: a :class:`PostHydrator` used instead of the oEmbed one built from the
+            options above.
 
     Returns:
         One :class:`~embedres.citation.Citation` per post (then per outside link), in document
@@ -153,32 +233,51 @@ def cite(
         raise InvalidArgument(f"archive must be False, True, lookup, save or capture: {archive!r}")
     if accessed is not None and not isinstance(accessed, date):
         raise InvalidArgument("accessed must be a datetime.date")
+    if hydrator is not None and not isinstance(hydrator, PostHydrator):
+        raise InvalidArgument("hydrator must have hydrate(post) -> Post")
     mode: ArchiveMode | None = "save" if archive is True else (archive or None)
     if mode == "capture" and archiver is None and not offline:
         raise InvalidArgument('archive="capture" needs archiver=Archiver(warc_dir=...)')
     accessed = accessed or datetime.now(timezone.utc).date()
     found = extract(text_or_html, html=html)
-    owned: list[Any] = []  # what this call built, and must close
+    owned: list[object] = []  # what this call built, and must close
     try:
         if resolve and resolver is None:
             resolver = _default_resolver(offline)
             owned.append(resolver)
         if mode is not None and archiver is None and not offline:
-            from embedres.archive.archiver import Archiver
-
             archiver = Archiver()
             owned.append(archiver)
+        if hydrate and resolve and hydrator is None:
+            hydrator = _default_hydrator(resolver, offline, oembed_fetch, cache)
+            owned.append(hydrator)
         return _cite_found(
-            found, resolve=resolve, mode=mode, resolver=resolver,
-            archiver=None if offline else archiver, accessed=accessed, offline=offline,
-            fetch=_oembed_fetch(resolve, offline, hydrate, oembed_fetch, resolver, owned),
-            cache=cache, links=links,
+            found, resolve=resolve, mode=mode, resolver=resolver, archiver=archiver,
+            offline=offline, accessed=accessed,
+            hydrator=hydrator if hydrate and resolve else None, links=links,
         )  # fmt: skip
     finally:
         for part in owned:
-            close = getattr(part, "close", None)
-            if callable(close):
-                close()
+            if isinstance(part, _Closable):
+                part.close()
+
+
+def _default_hydrator(
+    resolver: object,
+    offline: bool,
+    fetch: Callable[[str], bytes | None] | None,
+    cache: Cache | None,
+) -> PostHydrator:
+    """oEmbed over the resolver's network (its cache, client and offline switch)."""
+    if offline or _is_offline(resolver):
+        fetch = _no_fetch  # answers from the cache only
+    if isinstance(resolver, _HydratorSource):
+        return resolver.hydrator(fetch=fetch, cache=cache)
+    return OEmbedHydrator(fetch=fetch, cache=cache)
+
+
+def _no_fetch(url: str) -> bytes | None:
+    return None
 
 
 def _cite_found(
@@ -186,12 +285,11 @@ def _cite_found(
     *,
     resolve: bool,
     mode: ArchiveMode | None,
-    resolver: Any,
-    archiver: Any,
-    accessed: date,
+    resolver: LinkResolver | None,
+    archiver: LinkArchiver | None,
     offline: bool,
-    fetch: Callable[[str], bytes | None] | None,
-    cache: Cache | None,
+    accessed: date,
+    hydrator: PostHydrator | None,
     links: bool,
 ) -> list[Citation]:
     posts = list(found.posts)
@@ -204,51 +302,38 @@ def _cite_found(
     wanted = [_absolute(lk.url) for p in posts for lk in p.links if lk.kind in _RESOLVED_KINDS]
     wanted += [_absolute(lk.url) for lk in outside]
     results: dict[str, Resolution] = {}
-    if resolve:
-        if offline and not getattr(resolver, "offline", True):
+    if resolve and resolver is not None:
+        if offline and not _is_offline(resolver):
             results = _offline(wanted, "offline mode")
         else:
             results = _resolve_all(resolver, wanted)
-    if cache is None:
-        shared = getattr(resolver, "cache", None)
-        cache = shared if hasattr(shared, "get") and hasattr(shared, "put") else None
-    out = [_cite_post(p, results, fetch, cache, archiver, mode, accessed) for p in posts]
-    out += [_cite_link(lk, results, archiver, mode, accessed) for lk in outside]
+    archiving = _Archiving(archiver, mode, offline)
+    out = [_cite_post(p, results, hydrator, archiving, accessed) for p in posts]
+    out += [_cite_link(lk, results, archiving, accessed) for lk in outside]
     return out
 
 
-def _oembed_fetch(
-    resolve: bool,
-    offline: bool,
-    hydrate: bool,
-    fetch: Callable[[str], bytes | None] | None,
-    resolver: Any,
-    owned: list[Any],
-) -> Callable[[str], bytes | None] | None:
-    if not hydrate or not resolve:
-        return None
-    if offline or getattr(resolver, "offline", False):
-        return lambda url: None  # answers from the cache only
-    if fetch is None:
-        from embedres.net.client import HttpClient
-        from embedres.resolve.oembed import http_fetch
+class _Archiving:
+    """The archive step: which archiver, which mode, and whether we are offline."""
 
-        # The resolver's client carries its address policy, User-Agent and DNS function.
-        client = getattr(resolver, "http", None)
-        if not isinstance(client, HttpClient):
-            client = HttpClient(deadline=15.0)
-            owned.append(client)
-        fetch = http_fetch(client)
-    return fetch
+    def __init__(self, archiver: LinkArchiver | None, mode: ArchiveMode | None, offline: bool):
+        self.archiver, self.mode, self.offline = archiver, mode, offline
+
+    def run(self, url: str, near: date | datetime | None) -> tuple[tuple[Snapshot, ...], list[str]]:
+        if self.mode is None:
+            return (), []
+        if self.offline:
+            return (), [f"not archived: offline ({url})"]
+        if self.archiver is None:
+            return (), []
+        return _archive(self.archiver, self.mode, url, near)
 
 
 def _cite_post(
     post: Post,
     results: dict[str, Resolution],
-    fetch: Callable[[str], bytes | None] | None,
-    cache: Cache | None,
-    archiver: Any,
-    mode: ArchiveMode | None,
+    hydrator: PostHydrator | None,
+    archiving: _Archiving,
     accessed: date,
 ) -> Citation:
     pairs = [
@@ -267,16 +352,14 @@ def _cite_post(
             warnings += _check_time(post, recovered_id)
         else:
             warnings.append(_missing_id_hint(post, media))
-    if fetch is not None:
+    if hydrator is not None:
         url = post.url or recovered_url
         if url:
-            from embedres.resolve.oembed import hydrate as _hydrate
-
-            post = replace(_hydrate(replace(post, url=url), fetch, cache), url=post.url)
+            post = replace(hydrator.hydrate(replace(post, url=url)), url=post.url)
     snapshots: tuple[Snapshot, ...] = ()
     target = post.url or recovered_url
-    if archiver is not None and mode is not None and target:
-        snapshots, notes = _archive(archiver, mode, target, post.published)
+    if target:
+        snapshots, notes = archiving.run(target, post.published)
         warnings += notes
     return Citation(
         post=post,
@@ -300,8 +383,7 @@ def _missing_id_hint(post: Post, media: list[Resolution]) -> str:
 def _cite_link(
     link: Link,
     results: dict[str, Resolution],
-    archiver: Any,
-    mode: ArchiveMode | None,
+    archiving: _Archiving,
     accessed: date,
 ) -> Citation:
     res = results.get(_absolute(link.url))
@@ -309,8 +391,8 @@ def _cite_link(
     snapshots: tuple[Snapshot, ...] = ()
     warnings: list[str] = []
     target = res.final_url if res is not None and res.status == "ok" else None
-    if archiver is not None and mode is not None and target:
-        snapshots, warnings = _archive(archiver, mode, target, None)
+    if target:
+        snapshots, warnings = archiving.run(target, None)
     return Citation(
         link=link,
         resolutions=resolutions,

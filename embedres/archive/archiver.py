@@ -33,9 +33,10 @@ from embedres.archive.services import (
     within,
 )
 from embedres.archive.wayback import parse_timestamp
-from embedres.errors import InvalidArgument, SaveTimeout
+from embedres.errors import ArchiveUnavailable, CaptureFailed, InvalidArgument, SaveTimeout
 from embedres.model import Snapshot
-from embedres.net.policy import AddressPolicy
+from embedres.net.network import Network, NetworkConfig
+from embedres.net.options import check_flag, check_hosts
 from embedres.net.transport import LimiterPacer, Pacer, Reply, Transport, shared_pacer
 
 if TYPE_CHECKING:  # the HTTP layer (requests) and warcio are imported on first use only
@@ -80,13 +81,22 @@ class Archiver:
         allow_private, allow_hosts: the address policy for requests to the archives and for
             captures (as for :class:`~embedres.Resolver`); Save Page Now never receives
             a URL that the strict default policy refuses.
-        transport: the request function (tests pass a fake); by default embedres's HTTP layer.
+        transport: an :class:`~embedres.Transport` (the request function; tests pass a fake);
+            by default embedres's HTTP layer.
         name_resolver: ``(host, port) -> addresses`` used to check URLs before saving them.
-        rate_limiter: a :class:`~embedres.net.ratelimit.RateLimiter` to share with a Resolver
+        rate_limiter: a :class:`~embedres.RateLimiter` to share with a Resolver
             or other processes; its limits for keys ``HOST:read``, ``HOST:save`` and
             ``HOST:status`` (e.g. ``web.archive.org:read``) then replace the built-in intervals.
         clock, sleep: time functions; passing either gives this Archiver its own pacers
             instead of the process-wide ones (tests).
+        offline: make no request at all: :meth:`lookup` and :meth:`save` raise
+            :class:`~embedres.errors.ArchiveUnavailable`, :meth:`capture` raises
+            :class:`~embedres.errors.CaptureFailed` with status ``offline``.
+        network: a shared :class:`~embedres.Network` (HTTP client, address policy, limiter,
+            User-Agent, offline switch); ``user_agent``, ``allow_private``, ``allow_hosts``,
+            ``name_resolver``, ``rate_limiter`` and ``offline`` must then be left out. Its
+            limiter paces the archive services only when it was passed in
+            (``Network(limiter=...)``); otherwise the built-in per-service intervals apply.
 
     Raises:
         InvalidArgument: an option is malformed.
@@ -117,6 +127,8 @@ class Archiver:
         rate_limiter: RateLimiter | None = None,
         clock: Callable[[], float] | None = None,
         sleep: Callable[[float], None] | None = None,
+        offline: bool = False,
+        network: Network | None = None,
     ) -> None:
         self.wayback: tuple[WaybackService, ...] = as_services(
             wayback, WaybackService, WaybackService.from_url
@@ -138,16 +150,37 @@ class Archiver:
             save_options=save_options,
         )
         self.keys = _spn.find_keys(os.environ, _spn.home()) if keys == "auto" else check_keys(keys)
-        if isinstance(allow_hosts, str):
-            raise InvalidArgument("allow_hosts must be a sequence of HOST[:PORT], not a string")
-        self.policy = AddressPolicy(allow_private=allow_private, allow_hosts=tuple(allow_hosts))
+        if network is None:
+            network = NetworkConfig(
+                cache=None,
+                offline=check_flag(offline, "offline"),
+                allow_private=allow_private,
+                allow_hosts=check_hosts(allow_hosts),
+                user_agent=user_agent,
+                timeout=timeout or 30.0,  # 0 fails per request, as before
+            ).build(limiter=rate_limiter, name_resolver=name_resolver)
+            self._owns_network = True
+        elif not isinstance(network, Network):
+            raise InvalidArgument("network must be a Network")
+        else:
+            given = {
+                "user_agent": user_agent is not None, "allow_private": allow_private is not False,
+                "allow_hosts": bool(allow_hosts), "name_resolver": name_resolver is not None,
+                "rate_limiter": rate_limiter is not None, "offline": offline is not False,
+            }  # fmt: skip
+            clash = [name for name, set_ in given.items() if set_]
+            if clash:
+                raise InvalidArgument(f"pass {', '.join(clash)} to the Network, not with network=")
+            self._owns_network = False
+        self.network = network
+        self.policy = network.policy
         self.save_url = save_url.rstrip("/")
         self.if_not_archived_within = within(if_not_archived_within)
         self.save_options = dict(save_options or {})
         self.save_timeout = float(save_timeout)
         self.timeout = float(timeout)
         self.retry_wait = float(retry_wait)
-        self.user_agent = user_agent
+        self.user_agent = network.config.user_agent
         self.max_capture_bytes = max_capture_bytes
         self.max_redirects = max_redirects
         self._warc_dir = warc_dir
@@ -155,13 +188,12 @@ class Archiver:
         self._warc_max_size = warc_max_size
         self._warc: WarcFiles | None = None
         self._transport = transport
-        self._name_resolver = name_resolver
+        self._name_resolver = network.name_resolver
         self._own_time = clock is not None or sleep is not None
         self._clock = clock or time.monotonic
         self._sleep = sleep or time.sleep
         self._pacers: dict[tuple[str, str], Pacer] = {}
-        self._limiter = rate_limiter
-        self._client: HttpClient | None = None
+        self._limiter = network.limiter if network.limiter_shared else None
         self._client_lock = threading.Lock()
 
     # -- plumbing --------------------------------------------------------------------------
@@ -180,19 +212,13 @@ class Archiver:
                     self._pacers[key] = Pacer(interval, clock=self._clock, sleep=self._sleep)
             return self._pacers[key]
 
-    def _http(self) -> HttpClient:
-        from embedres.net.client import HttpClient
+    @property
+    def offline(self) -> bool:
+        """True when the network is offline: no lookups, saves or captures."""
+        return self.network.offline
 
-        with self._client_lock:
-            if self._client is None:
-                self._client = HttpClient(
-                    policy=self.policy,
-                    user_agent=self.user_agent,
-                    deadline=self.timeout,
-                    max_body=self.max_capture_bytes,
-                    resolver=self._name_resolver,
-                )
-            return self._client
+    def _http(self) -> HttpClient:
+        return self.network.http
 
     def transport(self) -> Transport:
         """The request function in use (by default built on embedres's HTTP layer)."""
@@ -230,13 +256,16 @@ class Archiver:
 
         Raises:
             InvalidArgument: ``url`` is not a string or ``near`` not a date.
-            ArchiveError: no service could answer (the last failure is raised).
+            ArchiveError: no service could answer (the last failure is raised);
+                :class:`~embedres.errors.ArchiveUnavailable` when offline.
         """
         if not isinstance(url, str) or not url.strip():
             raise InvalidArgument("url must be a non-empty string")
         if near is not None and not isinstance(near, date):
             raise InvalidArgument("near must be a date or datetime")
         when = _lookup.as_utc(near) if near is not None else datetime.now(timezone.utc)
+        if self.offline:
+            raise ArchiveUnavailable("offline: no archive was asked", service="offline", url=url)
         return _lookup.find(self._session(), self.wayback, self.memento, url.strip(), when)
 
     # -- save ------------------------------------------------------------------------------
@@ -261,6 +290,8 @@ class Archiver:
         if not isinstance(url, str) or not url.strip():
             raise InvalidArgument("url must be a non-empty string")
         url = url.strip()
+        if self.offline:
+            raise ArchiveUnavailable("offline: nothing was saved", service="offline", url=url)
         from embedres.archive.capture import check_public
 
         check_public(url, self._name_resolver, timeout=self.timeout)
@@ -332,6 +363,8 @@ class Archiver:
             raise InvalidArgument("capture() needs Archiver(warc_dir=...)")
         if not isinstance(url, str) or not url.strip():
             raise InvalidArgument("url must be a non-empty string")
+        if self.offline:
+            raise CaptureFailed("offline: nothing was fetched", status="offline", url=url.strip())
         from embedres.archive.capture import fetch_chain
 
         exchanges = fetch_chain(
@@ -369,10 +402,8 @@ class Archiver:
         Raises:
             WarcWriteError: the WARC file could not be finished.
         """
-        with self._client_lock:
-            client, self._client = self._client, None
-        if client is not None:
-            client.close()
+        if self._owns_network:
+            self.network.close()
         if self._warc is not None:
             self._warc.close()
 

@@ -4,13 +4,13 @@ save, and the hop-by-hop fetch that a local WARC capture records.
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
 from embedres.archive.warc import Exchange
 from embedres.errors import CaptureFailed, UnsafeURL
+from embedres.net import redirects as _redirects
 from embedres.net.client import (
     BlockedAddress,
     FetchError,
@@ -19,13 +19,13 @@ from embedres.net.client import (
     HttpResponse,
     NameResolver,
 )
+from embedres.net.hops import cache_key
 from embedres.net.httpio import lookup_with_timeout, system_resolver
 from embedres.net.policy import AddressPolicy, parse_ip_literal
 from embedres.net.transport import Reply, Transport, Unreachable
 
 __all__ = ["check_public", "fetch_chain", "http_transport"]
 
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 # CDX pages, TimeMaps and SPN answers are small, but a popular URL's TimeMap can run to
 # megabytes; more than this is not read.
 _API_MAX_BODY = 16 * 2**20
@@ -125,13 +125,6 @@ def _exchange(resp: HttpResponse, started: datetime) -> Exchange:
     )
 
 
-def _next_url(current: str, location: str) -> str:
-    # Location headers arrive decoded as latin-1; re-encode to UTF-8 as requests does.
-    with contextlib.suppress(UnicodeError):
-        location = location.encode("latin-1").decode("utf-8")
-    return urljoin(current, location.strip())
-
-
 def fetch_chain(
     client: HttpClient, url: str, *, max_redirects: int, max_bytes: int, timeout: float
 ) -> list[Exchange]:
@@ -148,9 +141,13 @@ def fetch_chain(
     seen: set[str] = set()
     current = url
     for _ in range(max_redirects + 1):
-        if current in seen:
+        try:
+            key = cache_key(current)  # the resolver's loop key: one idea of "the same URL"
+        except ValueError:
+            raise CaptureFailed(f"unusable URL {current[:200]!r}", url=url) from None
+        if key in seen:
             raise CaptureFailed(f"redirect loop at {current[:200]}", status="loop", url=url)
-        seen.add(current)
+        seen.add(key)
         started = datetime.now(timezone.utc)
         try:
             resp = client.request(
@@ -161,10 +158,10 @@ def fetch_chain(
                 f"cannot fetch {current[:200]}: {exc}", status=_status_of(exc), url=url
             ) from None
         exchanges.append(_exchange(resp, started))
-        location = resp.headers.get("Location")
-        if resp.status not in _REDIRECTS or not location:
+        location = _redirects.location(resp.headers)
+        if not _redirects.is_redirect(resp.status, resp.headers) or not location:
             return exchanges
-        current = _next_url(current, location)
+        current = urljoin(current, location)
     raise CaptureFailed(
         f"more than {max_redirects} redirects", status="too_many_redirects", url=url
     )

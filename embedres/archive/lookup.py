@@ -29,7 +29,8 @@ from embedres.archive.wayback import (
 )
 from embedres.errors import ArchiveError, ArchiveUnavailable, RateLimited, UnsafeURL
 from embedres.model import Snapshot
-from embedres.net.transport import Pacer, Reply, Transport, Unreachable, parse_retry_after
+from embedres.net.retryafter import parse_retry_after
+from embedres.net.transport import Pacer, Reply, Transport, Unreachable
 
 __all__ = [
     "Session",

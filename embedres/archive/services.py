@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from embedres.errors import InvalidArgument
+from embedres.net.options import check_count, check_seconds, check_user_agent
 
 __all__ = [
     "INTERNET_ARCHIVE",
@@ -190,17 +191,10 @@ def check_options(
         InvalidArgument: the first bad option, named.
     """
     for name, num in seconds.items():
-        if isinstance(num, bool) or not isinstance(num, (int, float)) or not num >= 0:
-            raise InvalidArgument(f"{name} must be a number of seconds >= 0, not {num!r}")
+        check_seconds(num, name)
     for name, count in counts.items():
-        if isinstance(count, bool) or not isinstance(count, int) or count < 0:
-            raise InvalidArgument(f"{name} must be an integer >= 0, not {count!r}")
-    if user_agent is not None and (
-        not isinstance(user_agent, str)
-        or not user_agent.strip()
-        or any(c in user_agent for c in "\r\n\0")
-    ):
-        raise InvalidArgument("user_agent must be a non-empty one-line string")
+        check_count(count, name)
+    check_user_agent(user_agent)
     if not isinstance(warc_prefix, str) or not warc_prefix.replace("-", "").isalnum():
         raise InvalidArgument(f"warc_prefix must be letters, digits and '-': {warc_prefix!r}")
     _http_url(save_url, "save_url")

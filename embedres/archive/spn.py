@@ -30,7 +30,8 @@ from embedres.errors import (
     SaveFailed,
     SaveTimeout,
 )
-from embedres.net.transport import Reply, parse_retry_after
+from embedres.net.retryafter import parse_retry_after
+from embedres.net.transport import Reply
 
 __all__ = [
     "KIND_CLASS",

@@ -28,7 +28,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
-from embedres.errors import EmbedresError, InvalidArgument
+from embedres.errors import CacheError, InvalidArgument
 
 __all__ = ["Cache", "CacheError", "SQLiteCache"]
 
@@ -44,10 +44,6 @@ CREATE TABLE IF NOT EXISTS entries (
 ) WITHOUT ROWID
 """
 _PURGE_EVERY = 1000  # puts between sweeps of expired rows, so the file does not grow forever
-
-
-class CacheError(EmbedresError):
-    """The cache location cannot be used at all."""
 
 
 class Cache(Protocol):

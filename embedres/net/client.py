@@ -78,6 +78,7 @@ from embedres.net.httpio import (
     InvalidURL,
     NoNetwork,
 )
+from embedres.net.options import check_number
 from embedres.net.policy import AddressPolicy
 
 __all__ = [
@@ -251,9 +252,9 @@ class HttpClient:
         self.user_agent = user_agent or DEFAULT_USER_AGENT
         self._headers = {"User-Agent": self.user_agent, "Accept": "*/*"}
         self._headers["Accept-Encoding"] = "gzip, deflate"  # decoded here, with a cap
-        self.connect_timeout = _httpio.check_number(connect_timeout, "connect_timeout")
-        self.read_timeout = _httpio.check_number(read_timeout, "read_timeout")
-        self.deadline = _httpio.check_number(deadline, "deadline")
+        self.connect_timeout = check_number(connect_timeout, "connect_timeout")
+        self.read_timeout = check_number(read_timeout, "read_timeout")
+        self.deadline = check_number(deadline, "deadline")
         self.max_body = max_body
         self.proxies = proxies if proxies is None or proxies == "env" else dict(proxies)
         self.resolver: NameResolver = resolver or _httpio.system_resolver

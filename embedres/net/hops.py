@@ -8,14 +8,13 @@ sleep in a worker. The resolver (:mod:`embedres.resolve.resolver`) owns the sche
 
 from __future__ import annotations
 
-import contextlib
-import email.utils
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+from embedres.detect.urls import normalize_url
 from embedres.model import Hop, Resolution, Status
 from embedres.net import redirects as _redirects
 from embedres.net.httpio import (
@@ -27,14 +26,14 @@ from embedres.net.httpio import (
     NoNetwork,
 )
 from embedres.net.ratelimit import RateLimiter
+from embedres.net.retryafter import retry_after
 
 if TYPE_CHECKING:  # requests is imported only when a resolver is built
     from embedres.net.client import HttpClient
 
-__all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "retry_after", "start", "step"]
+__all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "start", "step"]
 
 HTML_PREFIX = 64 * 1024  # enough for <head> on real pages; nothing else is read
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _TRANSIENT = frozenset({500, 502, 504, 520, 521, 522, 523, 524})
 
 
@@ -83,47 +82,31 @@ class Walk:
 
 
 def cache_key(url: str) -> str:
-    """A normalised form of an absolute URL: lower-case scheme and host, no default port,
-    no fragment, ``/`` for an empty path.
+    """The cache and loop-detection key of an absolute URL: :func:`normalize_url` (the one
+    URL normaliser, in ``detect/urls``) without the fragment.
 
-    >>> cache_key("HTTPS://T.CO:443/AbC#x")
-    'https://t.co/AbC'
+    A URL without a host (``javascript:...``) is its own key: the address policy refuses it
+    when it is followed.
+
+    Raises:
+        ValueError: the URL has a bad port.
+
+    >>> cache_key("HTTPS://T.CO:443/AbC#x"), cache_key("javascript:alert(1)")
+    ('https://t.co/AbC', 'javascript:alert(1)')
     """
-    parts = urlsplit(url)
-    scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".").lower()
-    if ":" in host:
-        host = f"[{host}]"
-    port = parts.port
-    netloc = (
-        host
-        if port is None or (scheme, port) in (("http", 80), ("https", 443))
-        else (f"{host}:{port}")
-    )
-    return urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
-
-
-def retry_after(value: str, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (seconds or an HTTP date).
-
-    >>> retry_after("3")
-    3.0
-    >>> now = datetime(2015, 10, 21, 7, 28, tzinfo=timezone.utc)
-    >>> retry_after("Wed, 21 Oct 2015 07:28:05 GMT", now)
-    5.0
-    >>> retry_after("soon") is None
-    True
-    """
-    value = (value or "").strip()
-    if value.isdigit():
-        return float(min(int(value), 10**9))
     try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        url = normalize_url(url)
+    except ValueError:
+        urlsplit(url).port  # noqa: B018 - raises ValueError on a bad port
+    return urlunsplit(urlsplit(url)._replace(fragment=""))
+
+
+def _same_page(url: str, target: str) -> bool:
+    """True when ``target`` (relative to ``url``) names ``url`` itself."""
+    try:
+        return cache_key(urljoin(url, target)) == cache_key(url)
+    except ValueError:
+        return False  # _follow reports the unusable target
 
 
 def _finish(
@@ -154,16 +137,6 @@ def start(walk: Walk) -> None:
         walk.current = target
 
 
-def _location(resp: HttpResponse) -> str | None:
-    loc = resp.headers.get("Location")
-    if loc is None:
-        return None
-    # http.client decodes header bytes as latin-1; servers send UTF-8 (as requests assumes)
-    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
-        loc = loc.encode("latin-1").decode("utf-8")
-    return loc.strip()
-
-
 def _next_in_page(walk: Walk, resp: HttpResponse) -> tuple[str, str] | tuple[None, str] | None:
     """(target, via) from a 2xx answer, (None, reason) for a warning page, or None."""
     refresh = _redirects.parse_refresh(resp.headers.get("Refresh", ""))
@@ -187,14 +160,14 @@ def _next_in_page(walk: Walk, resp: HttpResponse) -> tuple[str, str] | tuple[Non
 def _follow(walk: Walk, resp: HttpResponse, target: str, via: str, s: Settings) -> None:
     try:
         absolute = urljoin(walk.current, target)
-        urlsplit(absolute).port  # noqa: B018 - raises ValueError on a bad port
+        key = cache_key(absolute)  # raises ValueError on a bad port
     except ValueError:
         walk.chain.append(Hop(walk.current, resp.status, None, "final"))
         _finish(walk, "error", walk.current, error=f"unusable redirect target {target[:200]!r}")
         return
     absolute = urlunsplit(urlsplit(absolute)._replace(fragment=""))
     walk.chain.append(Hop(walk.current, resp.status, absolute, via))
-    if cache_key(absolute) in walk.visited:
+    if key in walk.visited:
         _finish(walk, "loop", error=f"redirect loop back to {absolute[:200]}")
     elif sum(h.via not in ("rewrite", "final") for h in walk.chain) > s.max_redirects:
         _finish(walk, "too_many_redirects", error=f"more than {s.max_redirects} redirects")
@@ -249,8 +222,8 @@ def _failed(walk: Walk, exc: FetchError, s: Settings) -> float | None:
 
 def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings) -> float | None:
     code = resp.status
-    if code in _REDIRECTS or (300 <= code < 400 and resp.headers.get("Location")):
-        loc = _location(resp)
+    if _redirects.is_redirect(code, resp.headers):
+        loc = _redirects.location(resp.headers)
         if not loc:
             walk.chain.append(Hop(walk.current, code, None, "final"))
             _finish(walk, "error", walk.current, error=f"{code} redirect without a Location")
@@ -287,7 +260,7 @@ def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings)
             walk.chain.append(Hop(walk.current, code, None, "final"))
             _finish(walk, "blocked", walk.current, error=via)
             return None
-        if cache_key(urljoin(walk.current, target)) != cache_key(walk.current):
+        if not _same_page(walk.current, target):
             _follow(walk, resp, target, via, s)
             return None
     walk.chain.append(Hop(walk.current, code, None, "final"))

@@ -22,7 +22,15 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from embedres.errors import EmbedresError, InvalidArgument
+from embedres.errors import (  # re-exported: the client raises them
+    BlockedAddress,
+    FetchError,
+    FetchTimeout,
+    InvalidArgument,
+    InvalidURL,
+    NoNetwork,
+)
+from embedres.net.options import check_user_agent
 
 __all__ = [
     "BlockedAddress",
@@ -35,7 +43,6 @@ __all__ = [
     "RequestContext",
     "WatchTarget",
     "Watchdog",
-    "check_number",
     "check_options",
     "is_htmlish",
     "is_ip",
@@ -48,34 +55,6 @@ __all__ = [
 NameResolver = Callable[[str, int], Sequence[str]]
 _CHUNK = 16 * 1024
 _HTMLISH = ("html", "xml", "text/plain")
-
-
-class FetchError(EmbedresError):
-    """A request failed; ``transient`` says whether retrying later may help."""
-
-    def __init__(self, message: str, *, transient: bool = False) -> None:
-        super().__init__(message)
-        self.transient = transient
-
-
-class BlockedAddress(FetchError):
-    """The address policy refused the URL, its port, or every address of its host."""
-
-
-class FetchTimeout(FetchError):
-    """A connect or read timed out, or the request's total deadline passed."""
-
-
-class InvalidURL(FetchError):
-    """The URL cannot be parsed or prepared for a request."""
-
-
-class NoNetwork(FetchError):
-    """This machine has no working network: no name service answers, or no route out.
-
-    The resolver reports it as ``offline`` (never cached), so the same link is tried again
-    once the network is back.
-    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -309,17 +288,6 @@ class Watchdog:
                     target.expire()
 
 
-def check_number(value: object, name: str, *, minimum: float = 0.0) -> float:
-    """Return ``value`` as a float, or raise InvalidArgument unless it is > ``minimum``.
-
-    >>> check_number(2, "timeout")
-    2.0
-    """
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > minimum:
-        raise InvalidArgument(f"{name} must be a number greater than {minimum:g}, not {value!r}")
-    return float(value)
-
-
 def is_ip(host: str) -> bool:
     """Whether ``host`` is an IP address literal (without brackets).
 
@@ -414,12 +382,7 @@ def check_options(
 
     >>> check_options(None, 1024, "env", None, None)
     """
-    if user_agent is not None and (
-        not isinstance(user_agent, str)
-        or not user_agent.strip()
-        or any(c in user_agent for c in "\r\n\0")
-    ):
-        raise InvalidArgument("user_agent must be a non-empty one-line string")
+    check_user_agent(user_agent)
     if isinstance(max_body, bool) or not isinstance(max_body, int) or max_body < 0:
         raise InvalidArgument(f"max_body must be an int >= 0, not {max_body!r}")
     if not (proxies is None or proxies == "env" or isinstance(proxies, Mapping)):

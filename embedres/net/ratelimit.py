@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from embedres.errors import InvalidArgument
-from embedres.net.httpio import check_number
+from embedres.net.options import check_number
 
 __all__ = ["HostLimits", "InProcessRateLimiter", "RateLimiter", "acquire"]
 
@@ -136,6 +136,35 @@ class InProcessRateLimiter:
                 self._active.pop(key, None)
                 if self._next.get(key, 0.0) <= self._clock():
                     self._next.pop(key, None)  # forget idle keys so memory stays bounded
+
+    def reserve(self, key: str, *, deadline: float | None = None) -> float | None:
+        """Book the next start for ``key`` (ignoring the concurrency cap), and return its time.
+
+        The archiver's pacers book slots ahead like this, so waiting threads queue in order.
+
+        Args:
+            key: the key.
+            deadline: a clock value; when the slot would come later, nothing is booked.
+
+        Returns:
+            The clock time of the booked start (now or later), or None past ``deadline``.
+
+        >>> rl = InProcessRateLimiter(HostLimits(min_interval=2.0), clock=lambda: 10.0)
+        >>> rl.reserve("k"), rl.reserve("k"), rl.reserve("k", deadline=13.0)
+        (10.0, 12.0, None)
+        """
+        lim = self.limits(key)
+        with self._lock:
+            slot = max(self._clock(), self._next.get(key, 0.0))
+            if deadline is not None and slot > deadline:
+                return None
+            self._next[key] = slot + lim.min_interval
+            return slot
+
+    def not_before(self, key: str) -> float:
+        """The clock time before which no request for ``key`` may start (0 when free)."""
+        with self._lock:
+            return self._next.get(key, 0.0)
 
     def defer(self, key: str, until: float) -> None:
         """Start no request for ``key`` before ``until`` (never moves a deferral earlier)."""

@@ -8,17 +8,21 @@ written (entity-decoded); the caller resolves them against the page URL.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from urllib.parse import parse_qs, urlsplit
 
 __all__ = [
+    "REDIRECT_CODES",
     "decode_html",
     "find_canonical",
     "find_js_redirect",
     "find_meta_refresh",
     "interstitial",
+    "is_redirect",
+    "location",
     "parse_link_header",
     "parse_refresh",
 ]
@@ -39,6 +43,35 @@ _JS = re.compile(
 _CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.I)
 _JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
 _LINK_ITEM = re.compile(rf"""<([^>]{{1,{_URL_MAX}}})>((?:\s*;\s*[^;,]+)*)""")
+
+
+REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
+
+
+def is_redirect(status: int, headers: Mapping[str, str]) -> bool:
+    """True for an HTTP redirect: 301/302/303/307/308, or another 3xx with a Location.
+
+    >>> is_redirect(301, {}), is_redirect(300, {"Location": "/x"}), is_redirect(200, {})
+    (True, True, False)
+    """
+    return status in REDIRECT_CODES or (300 <= status < 400 and bool(headers.get("Location")))
+
+
+def location(headers: Mapping[str, str]) -> str | None:
+    """The ``Location`` header re-encoded as UTF-8, or None; the one place this fix lives.
+
+    http.client decodes header bytes as latin-1; servers send UTF-8 (as requests assumes), so
+    the text is re-encoded before it is followed (left as is when it is not UTF-8).
+
+    >>> location({"Location": " /caf\u00c3\u00a9 "})
+    '/café'
+    """
+    loc = headers.get("Location")
+    if loc is None:
+        return None
+    with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+        loc = loc.encode("latin-1").decode("utf-8")
+    return loc.strip()
 
 
 def _strip_comments(text: str) -> str:

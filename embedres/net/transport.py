@@ -9,16 +9,14 @@ Internet Archive counts requests per client IP, not per object.
 
 from __future__ import annotations
 
-import email.utils
 import threading
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
-if TYPE_CHECKING:
-    from embedres.net.ratelimit import RateLimiter
+from embedres.errors import Unreachable
+from embedres.net.ratelimit import HostLimits, InProcessRateLimiter, RateLimiter
 
 __all__ = [
     "LimiterPacer",
@@ -26,15 +24,8 @@ __all__ = [
     "Reply",
     "Transport",
     "Unreachable",
-    "parse_retry_after",
     "shared_pacer",
 ]
-
-# A 429 without Retry-After means "about a minute" at the Internet Archive (EDGI wayback's
-# default, resolve_archive.md 4c): waiting less gets the client IP firewalled.
-DEFAULT_RETRY_AFTER = 60.0
-# Never trust a Retry-After that asks for more than a day; treat it as a day.
-MAX_RETRY_AFTER = 86400.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,17 +46,6 @@ class Reply:
         return self.headers.get(name.lower())
 
 
-class Unreachable(Exception):
-    """The request got no HTTP answer; ``status`` uses the resolver's vocabulary.
-
-    ``blocked`` means the address policy refused it before any connection.
-    """
-
-    def __init__(self, reason: str, *, status: str = "error") -> None:
-        super().__init__(reason)
-        self.status = status
-
-
 class Transport(Protocol):
     """Send one request without following redirects; raise :class:`Unreachable` on failure."""
 
@@ -80,42 +60,11 @@ class Transport(Protocol):
     ) -> Reply: ...
 
 
-def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date).
-
-    Args:
-        value: the header value, or None.
-        now: the current time for HTTP-date values (UTC now by default).
-
-    Returns:
-        The wait in seconds, clamped to [0, one day]; 60 when the header is missing or
-        unreadable.
-
-    >>> parse_retry_after("3")
-    3.0
-    >>> parse_retry_after(None)
-    60.0
-    >>> ref = datetime(2015, 11, 17, 0, 0, tzinfo=timezone.utc)
-    >>> parse_retry_after("Tue, 17 Nov 2015 00:00:30 GMT", now=ref)
-    30.0
-    """
-    if value is None or not value.strip():
-        return DEFAULT_RETRY_AFTER
-    text = value.strip()
-    if text.isascii() and text.isdigit():
-        return min(float(int(text[:9])), MAX_RETRY_AFTER)
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        return DEFAULT_RETRY_AFTER
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    wait = (when - (now or datetime.now(timezone.utc))).total_seconds()
-    return min(max(wait, 0.0), MAX_RETRY_AFTER)
-
-
 class Pacer:
     """Space requests at least ``interval`` seconds apart, thread-safe; honour back-off holds.
+
+    The bookkeeping is an :class:`~embedres.net.ratelimit.InProcessRateLimiter` (the one
+    limiter in embedres); a Pacer books slots ahead so waiting threads go in order.
 
     Args:
         interval: the minimum gap between two requests, in seconds (0 disables pacing).
@@ -134,7 +83,7 @@ class Pacer:
         self._clock = clock
         self._sleep = sleep
         self._lock = threading.Lock()
-        self._next = 0.0
+        self._slots = InProcessRateLimiter(HostLimits(min_interval=interval), clock=clock)
 
     def wait(self, *, deadline: float | None = None) -> bool:
         """Block until a request may be sent, and reserve that slot.
@@ -146,25 +95,21 @@ class Pacer:
         Returns:
             True when the slot was reserved, False when it would pass ``deadline``.
         """
-        with self._lock:
-            now = self._clock()
-            slot = max(now, self._next)
-            if deadline is not None and slot > deadline:
-                return False
-            self._next = slot + self.interval
+        slot = self._slots.reserve(_KEY, deadline=deadline)
+        if slot is None:
+            return False
+        now = self._clock()
         if slot > now:
             self._sleep(slot - now)
         return True
 
     def hold(self, seconds: float) -> None:
         """Send nothing for ``seconds`` from now (after a 429 with ``Retry-After``)."""
-        with self._lock:
-            self._next = max(self._next, self._clock() + seconds)
+        self._slots.defer(_KEY, self._clock() + seconds)
 
     def delay(self) -> float:
         """Seconds until the next free slot (0 when a request may go now)."""
-        with self._lock:
-            return max(0.0, self._next - self._clock())
+        return max(0.0, self._slots.not_before(_KEY) - self._clock())
 
 
 class LimiterPacer(Pacer):
@@ -212,6 +157,7 @@ class LimiterPacer(Pacer):
             return max(0.0, self._held - self._clock())
 
 
+_KEY = "pace"  # a Pacer's limiter holds one key
 _SHARED: dict[tuple[str, str], Pacer] = {}
 _SHARED_LOCK = threading.Lock()
 

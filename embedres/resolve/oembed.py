@@ -18,18 +18,23 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from html.parser import HTMLParser
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from embedres.errors import EmbedresError
 from embedres.model import Post
 from embedres.net.cache import Cache
-from embedres.net.client import HttpClient
+from embedres.net.network import Network, NetworkConfig
+
+if TYPE_CHECKING:  # requests is imported on first use only
+    from embedres.net.client import HttpClient
 
 __all__ = [
     "CACHE_NAMESPACE",
     "ENDPOINTS",
+    "Cache",
     "OEmbedFields",
+    "OEmbedHydrator",
     "endpoint_for",
     "http_fetch",
     "hydrate",
@@ -241,3 +246,48 @@ def http_fetch(client: HttpClient) -> Fetch:
         return resp.body if resp.status == 200 and not resp.truncated else None
 
     return fetch
+
+
+class OEmbedHydrator:
+    """Fills posts' empty fields from oEmbed, through a shared :class:`~embedres.Network`.
+
+    Offline (``network.offline``), answers come from the cache only.
+
+    Args:
+        network: the network to fetch through and cache in (None: a private, cache-less
+            network with a 15 s deadline, built on first use and closed by :meth:`close`).
+        fetch: ``fetch(url) -> bytes | None`` instead of the network's client (tests).
+        cache: where answers are kept instead of the network's cache.
+    """
+
+    def __init__(
+        self,
+        *,
+        network: Network | None = None,
+        fetch: Fetch | None = None,
+        cache: Cache | None = None,
+    ) -> None:
+        self._network = network
+        self._owned: Network | None = None
+        self._fetch = fetch
+        self._cache = cache if cache is not None else (network.cache if network else None)
+
+    def _fetcher(self) -> Fetch:
+        if self._network is not None and self._network.offline:
+            return lambda url: None  # offline: answers from the cache only
+        if self._fetch is None:
+            net = self._network
+            if net is None:
+                net = self._owned = NetworkConfig(cache=None, timeout=15.0).build()
+            self._fetch = http_fetch(net.http)
+        return self._fetch
+
+    def hydrate(self, post: Post) -> Post:
+        """The post with empty fields filled from its oEmbed answer (see :func:`hydrate`)."""
+        return hydrate(post, self._fetcher(), self._cache)
+
+    def close(self) -> None:
+        """Close the private network, if one was built."""
+        if self._owned is not None:
+            self._owned.close()
+            self._owned = None

@@ -20,18 +20,23 @@ import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
-from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from embedres.errors import InvalidArgument
 from embedres.model import Resolution
 from embedres.net import hops as _hops
-from embedres.net.cache import Cache, CacheError, SQLiteCache
+from embedres.net.cache import Cache
 from embedres.net.httpio import NameResolver
+from embedres.net.network import Network, NetworkConfig, default_cache_path
+from embedres.net.options import check_flag, check_hosts, check_positive
 from embedres.net.policy import DEFAULT_PORTS, AddressPolicy
-from embedres.net.ratelimit import HostLimits, InProcessRateLimiter, RateLimiter
+from embedres.net.ratelimit import RateLimiter
+from embedres.resolve.oembed import Fetch, OEmbedHydrator
 from embedres.resolve.records import from_json, to_json
 from embedres.resolve.scheduler import run_batch
+
+if TYPE_CHECKING:
+    from embedres.net.client import HttpClient
 
 __all__ = ["DEFAULT_TTLS", "Resolver", "default_cache_path"]
 
@@ -61,34 +66,35 @@ def _bad(url: str, why: str) -> Resolution:
     return Resolution(url=url, status="error", error=why, resolved_at=datetime.now(timezone.utc))
 
 
-def default_cache_path() -> Path:
-    """The platform's cache directory for embedres (computed on each call, not at import)."""
-    import platformdirs
+def _cache_object(cache: object) -> Cache | None:
+    """``cache`` when it is a Cache object, else None (a location or None)."""
+    if cache is None or isinstance(cache, (str, os.PathLike)):
+        return None
+    if all(callable(getattr(cache, m, None)) for m in ("get", "put", "close")):
+        return cache  # type: ignore[return-value]
+    raise InvalidArgument("cache must be 'default', a path, a Cache or None")
 
-    return Path(platformdirs.user_cache_dir("embedres", appauthor=False)) / "resolve.sqlite"
 
-
-def _positive(value: object, name: str, *, integer: bool = False, zero: bool = False) -> Any:
-    kinds = (int,) if integer else (int, float)
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, kinds)
-        or value < 0
-        or (value == 0 and not zero)
-    ):
-        rule = ">= 0" if zero else "> 0"
-        raise InvalidArgument(
-            f"{name} must be {'an int' if integer else 'a number'} {rule}, not {value!r}"
-        )
-    return value
+def _cache_location(cache: object) -> str | None:
+    if cache is None:
+        return None
+    if isinstance(cache, os.PathLike):
+        cache = os.fspath(cache)
+    if not isinstance(cache, str) or not cache:
+        raise InvalidArgument("cache must be 'default', a path, a Cache or None")
+    return cache
 
 
 class Resolver:
     """Follows links hop by hop under an address policy, with a cache and politeness limits.
 
     Args:
+        network: a shared :class:`~embedres.Network` (HTTP client, cache, limiter, address
+            policy, offline switch); the network options below must then be left out. Without
+            it the resolver builds (and closes) its own Network from those options. One
+            request never runs longer than the network's ``timeout``.
         cache: ``"default"`` (a SQLite file in the platform's cache directory), a path, a
-            :class:`~embedres.net.cache.Cache`, or None for no cache.
+            :class:`~embedres.Cache`, or None for no cache.
         offline: answer only from the cache (``offline`` for misses); no socket is opened.
         allow_private: also allow private and loopback addresses (any port).
         allow_hosts: ``HOST`` or ``HOST:PORT`` entries allowed whatever their address.
@@ -111,7 +117,7 @@ class Resolver:
         name_resolver: ``(host, port) -> [ip, ...]`` instead of the system resolver.
         ca_bundle: a PEM file of CA certificates to trust instead of the system's (TLS is
             always verified).
-        limiter: a shared :class:`~embedres.net.ratelimit.RateLimiter` (replaces the per-host
+        limiter: a shared :class:`~embedres.RateLimiter` (replaces the per-host
             options).
 
     Raises:
@@ -122,6 +128,7 @@ class Resolver:
     def __init__(
         self,
         *,
+        network: Network | None = None,
         cache: Cache | str | os.PathLike[str] | None = "default",
         offline: bool = False,
         allow_private: bool = False,
@@ -143,21 +150,14 @@ class Resolver:
         ca_bundle: str | None = None,
         limiter: RateLimiter | None = None,
     ) -> None:
-        if not isinstance(offline, bool):
-            raise InvalidArgument("offline must be True or False")
-        if isinstance(allow_hosts, str):
-            raise InvalidArgument("allow_hosts must be a sequence of HOST[:PORT] strings")
-        self.policy = AddressPolicy(
-            allow_private=allow_private,
-            allow_hosts=tuple(allow_hosts),
-            allow_ports=frozenset(allow_ports),
-        )
         self.settings = _hops.Settings(
-            timeout=float(_positive(timeout, "timeout")),
-            max_redirects=_positive(max_redirects, "max_redirects", integer=True, zero=True),
-            max_retries=_positive(max_retries, "max_retries", integer=True, zero=True),
-            max_retry_after=float(_positive(max_retry_after, "max_retry_after", zero=True)),
-            backoff=float(_positive(backoff, "backoff", zero=True)),
+            timeout=float(check_positive(timeout, "timeout")),
+            max_redirects=int(
+                check_positive(max_redirects, "max_redirects", integer=True, zero=True)
+            ),
+            max_retries=int(check_positive(max_retries, "max_retries", integer=True, zero=True)),
+            max_retry_after=float(check_positive(max_retry_after, "max_retry_after", zero=True)),
+            backoff=float(check_positive(backoff, "backoff", zero=True)),
             host_wide_retry_after=retry_after_scope == "host",
         )
         if retry_after_scope not in ("link", "host"):
@@ -166,43 +166,79 @@ class Resolver:
         for status, ttl in (ttls or {}).items():
             if status not in DEFAULT_TTLS:
                 raise InvalidArgument(f"ttls: unknown status {status!r}")
-            self.ttls[status] = float(_positive(ttl, f"ttls[{status!r}]", zero=True))
-        self.offline = offline
-        from embedres.net.client import (
-            HttpClient,  # imported here: the pure half must not need sockets
-        )
-
-        self.http = HttpClient(
-            policy=self.policy,
+            self.ttls[status] = float(check_positive(ttl, f"ttls[{status!r}]", zero=True))
+        if network is not None:
+            if not isinstance(network, Network):
+                raise InvalidArgument("network must be a Network")
+            given = {
+                "cache": cache != "default", "offline": offline is not False,
+                "allow_private": allow_private is not False, "allow_hosts": bool(allow_hosts),
+                "allow_ports": frozenset(allow_ports) != DEFAULT_PORTS,
+                "user_agent": user_agent is not None, "request_timeout": request_timeout != 10.0,
+                "per_host_concurrency": per_host_concurrency != 8,
+                "per_host_interval": per_host_interval != 0.0, "proxies": proxies is not None,
+                "name_resolver": name_resolver is not None, "ca_bundle": ca_bundle is not None,
+                "limiter": limiter is not None,
+            }  # fmt: skip
+            clash = [name for name, set_ in given.items() if set_]
+            if clash:
+                raise InvalidArgument(f"pass {', '.join(clash)} to the Network, not with network=")
+            self.network, self._owns_network = network, False
+            return
+        store = _cache_object(cache)
+        config = NetworkConfig(
+            cache=None if store is not None else _cache_location(cache),
+            offline=check_flag(offline, "offline"),
+            allow_private=allow_private,
+            allow_hosts=check_hosts(allow_hosts),
+            allow_ports=tuple(allow_ports),
             user_agent=user_agent,
-            connect_timeout=request_timeout,
-            read_timeout=request_timeout,
-            deadline=self.settings.timeout,
-            max_body=_hops.HTML_PREFIX,
-            proxies=proxies,
-            resolver=name_resolver,
+            timeout=self.settings.timeout,
+            request_timeout=request_timeout,
+            proxies=proxies,  # type: ignore[arg-type]  # a mapping is turned into pairs
             ca_bundle=ca_bundle,
+            per_host_concurrency=per_host_concurrency,
+            per_host_interval=per_host_interval,
         )
-        self.limiter: RateLimiter = limiter or InProcessRateLimiter(
-            HostLimits(min_interval=per_host_interval, max_concurrent=per_host_concurrency)
-        )
-        self.cache, self._owns_cache = self._open_cache(cache)
+        self.network = Network(config, cache=store, limiter=limiter, name_resolver=name_resolver)
+        self._owns_network = True
 
-    @staticmethod
-    def _open_cache(cache: object) -> tuple[Cache | None, bool]:
-        if cache is None:
-            return None, False
-        if cache == "default":
-            try:
-                return SQLiteCache(default_cache_path()), True
-            except CacheError as exc:  # a read-only home must not stop resolution
-                log.warning("resolver cache disabled: %s", exc)
-                return None, False
-        if isinstance(cache, (str, os.PathLike)):
-            return SQLiteCache(cache), True
-        if all(callable(getattr(cache, m, None)) for m in ("get", "put", "close")):
-            return cache, False  # type: ignore[return-value]
-        raise InvalidArgument("cache must be 'default', a path, a Cache or None")
+    @property
+    def offline(self) -> bool:
+        """True when the network is offline (answers come only from the cache)."""
+        return self.network.offline
+
+    @property
+    def policy(self) -> AddressPolicy:
+        """The network's address policy."""
+        return self.network.policy
+
+    @property
+    def http(self) -> HttpClient:
+        """The network's HTTP client."""
+        return self.network.http
+
+    @property
+    def cache(self) -> Cache | None:
+        """The network's cache (None: no cache)."""
+        return self.network.cache
+
+    @property
+    def limiter(self) -> RateLimiter:
+        """The network's rate limiter."""
+        return self.network.limiter
+
+    def hydrator(self, *, fetch: Fetch | None = None, cache: Cache | None = None) -> OEmbedHydrator:
+        """An oEmbed hydrator sharing this resolver's network (cache, client, offline).
+
+        Args:
+            fetch: ``fetch(url) -> bytes | None`` instead of the network's client.
+            cache: where answers are kept instead of the network's cache.
+
+        Returns:
+            An :class:`~embedres.resolve.oembed.OEmbedHydrator`.
+        """
+        return OEmbedHydrator(network=self.network, fetch=fetch, cache=cache)
 
     def __enter__(self) -> Resolver:
         return self
@@ -211,10 +247,9 @@ class Resolver:
         self.close()
 
     def close(self) -> None:
-        """Close connections, and the cache if the resolver opened it."""
-        self.http.close()
-        if self.cache is not None and self._owns_cache:
-            self.cache.close()
+        """Close the network (connections and cache) if the resolver built it."""
+        if self._owns_network:
+            self.network.close()
 
     def _key(self, url: str) -> str:
         return f"{self.policy.fingerprint}|{_hops.cache_key(url)}"
@@ -320,7 +355,7 @@ class Resolver:
         if isinstance(urls, (str, bytes)):
             raise InvalidArgument("resolve_many takes an iterable of URLs, not one string")
         items = list(urls)
-        _positive(concurrency, "concurrency", integer=True)
+        check_positive(concurrency, "concurrency", integer=True)
         if progress is not None and not callable(progress):
             raise InvalidArgument("progress must be a function (done, total)")
         for u in items:

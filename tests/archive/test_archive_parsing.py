@@ -18,7 +18,7 @@ from embedres.archive.wayback import (
     parse_timestamp,
     to_timestamp,
 )
-from embedres.net.transport import parse_retry_after
+from embedres.net.retryafter import parse_retry_after
 
 NEAR = datetime(2015, 11, 17, tzinfo=timezone.utc)
 # Shapes that sent a backtracking Link-header pattern into exponential time.
