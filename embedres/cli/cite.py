@@ -27,7 +27,7 @@ from embedres.pipeline import ArchiveMode
 
 __all__ = ["FORMATS", "register", "render", "run"]
 
-FORMATS = registry.names()
+FORMATS = registry.names()  # the formats at import; the parser asks the registry
 MAX_RECORD = batch.MAX_RECORD  # longest accepted batch line, in characters
 _PROGRESS_DELAY = 2.0  # seconds before a bar appears: short runs stay quiet
 
@@ -41,7 +41,7 @@ def register(sub: Any) -> None:
         "and print citations.",
     )
     p.add_argument("file", nargs="?", metavar="FILE", help="a UTF-8 text or HTML file, or -")
-    p.add_argument("--format", "-f", choices=FORMATS, default="json", help="output format")
+    p.add_argument("--format", "-f", choices=registry.names(), default="json", help="output format")
     p.add_argument("--style", default="apa", help="style of --format html (apa, mla, ...)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--html", dest="html", action="store_true", default=None, help="read HTML")
