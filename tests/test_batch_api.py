@@ -245,7 +245,7 @@ def test_session_closes_what_it_built(monkeypatch: pytest.MonkeyPatch) -> None:
         def close(self) -> None:
             closed.append("built")
 
-    monkeypatch.setattr(batch, "make_resolver", lambda options: Built())
+    monkeypatch.setattr(batch.records, "make_resolver", lambda options: Built())
     with batch.Session(BatchOptions(offline=True)) as session:
         assert isinstance(session.resolver, Built)
     given = Built()
