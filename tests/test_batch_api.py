@@ -213,6 +213,7 @@ def test_process_runs_in_a_spawned_worker() -> None:
         ({"accessed": "2025-01-15"}, "accessed must be a datetime.date"),
         ({"resolve": "yes"}, "resolve must be True or False"),
         ({"html": "auto"}, "html must be None, True or False"),
+        ({"cache": Path("c.sqlite")}, "cache must be a str or None"),
     ],
 )
 def test_bad_options_raise_at_once(kwargs: dict[str, Any], message: str) -> None:
@@ -230,6 +231,8 @@ def test_bad_arguments_and_unreadable_files(tmp_path: Path) -> None:
         run(tmp_path / "missing.jsonl", io.StringIO(), options=OPTS)
     with pytest.raises(InputError, match="cannot read"):
         run([], tmp_path, options=OPTS)  # a directory as output
+    with pytest.raises(InvalidArgument, match="out must be a path or a text stream"):
+        run([], 3, options=OPTS)  # type: ignore[arg-type]
     bad = tmp_path / "latin1.jsonl"
     bad.write_bytes(b'{"id": "x", "text": "caf\xe9"}\n')
     with pytest.raises(InputError, match="not UTF-8"):
@@ -252,3 +255,32 @@ def test_session_closes_what_it_built(monkeypatch: pytest.MonkeyPatch) -> None:
     with batch.Session(BatchOptions(offline=True), resolver=given) as session:
         assert session.resolver is given
     assert closed == ["built"]
+
+
+def test_cli_unwritable_out_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "t"}\n', encoding="utf-8")
+    rc = main(["cite", "--batch", str(src), "--out", str(tmp_path), "--no-resolve"])
+    err = capsys.readouterr().err
+    assert rc == 2 and err.startswith("embedres: error: cannot read") and "Traceback" not in err
+
+
+def test_cli_progress_bar_follows_the_callback(monkeypatch: pytest.MonkeyPatch) -> None:
+    import embedres.cli.cite as cli_cite
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    term = Terminal()
+    monkeypatch.setattr("sys.stderr", term)
+    monkeypatch.setattr(cli_cite, "_PROGRESS_DELAY", 0.0)
+    bar = cli_cite._Bar()
+    bar(0, 3)
+    bar(2, 3)
+    assert bar.bar is not None and (bar.bar.n, bar.bar.total) == (2, 3)
+    bar.close()
+    assert "2/3" in term.getvalue()
+    cli_cite._Bar().close()  # never called: nothing to close

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator, Sized
-from typing import IO, Any
+from typing import IO, Any, TypeGuard, cast
 
 from embedres.batch.jsonl import (
     BLANK,
@@ -23,7 +24,7 @@ from embedres.errors import InputError, InvalidArgument
 __all__ = ["run"]
 
 
-def _is_path(value: Any) -> bool:
+def _is_path(value: object) -> TypeGuard[str | os.PathLike[str]]:
     return isinstance(value, (str, os.PathLike))
 
 
@@ -62,59 +63,57 @@ def run(
     options = options if options is not None else BatchOptions()
     if not isinstance(options, BatchOptions):
         raise InvalidArgument(f"options must be a BatchOptions, not {type(options).__name__}")
-    skip = done_ids(out, max_record) if isinstance(out, (str, os.PathLike)) else set()
-    items, total, close_src = _open_source(source, max_record, progress is not None)
-    try:
-        sink: IO[str] = (
-            open(out, "a", encoding="utf-8", newline="\n")  # type: ignore[arg-type]  # noqa: SIM115
-            if _is_path(out)
-            else out  # type: ignore[assignment]
-        )
-    except OSError as exc:
-        close_src()
-        raise InputError(f"cannot write {os.fspath(out)!r}: {exc.strerror or exc}") from None  # type: ignore[arg-type]
+    skip = done_ids(out, max_record) if _is_path(out) else set()
     counts = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
-    done = 0
-    try:
-        with Session(options, resolver=resolver) as session:
+    with contextlib.ExitStack() as stack:
+        sink = _open_sink(out, stack)
+        items, total = _open_source(source, max_record, progress is not None, stack)
+        session = stack.enter_context(Session(options, resolver=resolver))
+        if progress is not None:
+            progress(0, total)
+        for done, (number, rec) in enumerate(items, 1):
+            result = None if rec is BLANK else result_of(session, number, rec, skip)
+            if result is not None:
+                counts["ok" if result.ok else "failed"] += 1
+                counts["partial"] += result.partial
+                durable_write(sink, json.dumps(result.record, ensure_ascii=False))
+            elif rec is not BLANK:
+                counts["skipped"] += 1
             if progress is not None:
-                progress(0, total)
-            for number, rec in items:
-                if rec is not BLANK:
-                    result = result_of(session, number, rec, skip)
-                    if result is None:
-                        counts["skipped"] += 1
-                    else:
-                        counts["ok" if result.ok else "failed"] += 1
-                        counts["partial"] += result.partial
-                        durable_write(sink, json.dumps(result.record, ensure_ascii=False))
-                done += 1
-                if progress is not None:
-                    progress(done, total)
-    finally:
-        close_src()
-        if sink is not out:
-            sink.close()
+                progress(done, total)
     return BatchReport(**counts)
 
 
+def _open_sink(out: Any, stack: contextlib.ExitStack) -> IO[str]:
+    """The output stream: a path opened for appending (closed by ``stack``), or ``out``."""
+    if _is_path(out):
+        try:
+            fh = open(out, "a", encoding="utf-8", newline="\n")  # noqa: SIM115
+        except OSError as exc:
+            raise InputError(f"cannot write {os.fspath(out)!r}: {exc.strerror or exc}") from None
+        return stack.enter_context(fh)
+    if not hasattr(out, "write"):
+        raise InvalidArgument(f"out must be a path or a text stream, not {type(out).__name__}")
+    return cast("IO[str]", out)
+
+
 def _open_source(
-    source: Any, max_record: int, want_total: bool
-) -> tuple[Iterator[tuple[int, Any]], int | None, Callable[[], None]]:
-    """(numbered records, total or None, close) for a path, a text stream or an iterable."""
+    source: Any, max_record: int, want_total: bool, stack: contextlib.ExitStack
+) -> tuple[Iterator[tuple[int, Any]], int | None]:
+    """(numbered records, total or None) for a path, a text stream or an iterable."""
     if _is_path(source):
         try:
             fh = open(source, encoding="utf-8-sig", errors="strict", newline="\n")  # noqa: SIM115
         except OSError as exc:
             raise InputError(f"cannot read {os.fspath(source)!r}: {exc.strerror or exc}") from None
+        stack.enter_context(fh)
         total = count_lines(source) if want_total else None
-        return parsed(read_lines(fh, max_record)), total, fh.close
+        return parsed(read_lines(fh, max_record)), total
     if hasattr(source, "readline"):
-        return parsed(read_lines(source, max_record)), None, lambda: None
+        return parsed(read_lines(source, max_record)), None
     if isinstance(source, (bytes, dict)) or not isinstance(source, Iterable):
         raise InvalidArgument(
             f"source must be a path, a text stream or an iterable of records, "
             f"not {type(source).__name__}"
         )
-    total = len(source) if isinstance(source, Sized) else None
-    return enumerate(source, 1), total, lambda: None
+    return enumerate(source, 1), len(source) if isinstance(source, Sized) else None
