@@ -4,7 +4,7 @@ import logging
 
 from embedres._version import __version__
 from embedres.archive.archiver import Archiver, MementoService, WaybackService
-from embedres.citation import Citation
+from embedres.citation import Citation, replace_embeds
 from embedres.detect.extractor import extract
 from embedres.errors import (
     ArchiveError,
@@ -28,7 +28,6 @@ from embedres.errors import (
     UnsafeURL,
     WarcWriteError,
 )
-from embedres.export.static import replace_embeds
 from embedres.model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
 from embedres.net.cache import Cache, SQLiteCache
 from embedres.net.network import Network, NetworkConfig

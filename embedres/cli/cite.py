@@ -14,28 +14,22 @@ archive failure), 2 usage or input error.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import json
-import os
 import sys
-from collections.abc import Iterator
 from datetime import date
 from typing import IO, Any
 
-from embedres.citation import STYLES, Citation
+from embedres import batch
+from embedres.citation import Citation
 from embedres.cli._io import read_input
 from embedres.errors import InvalidArgument
-from embedres.export.csl import _style_path
-from embedres.pipeline import ArchiveMode, cite
+from embedres.export import registry
+from embedres.pipeline import ArchiveMode
 
 __all__ = ["FORMATS", "register", "render", "run"]
 
-FORMATS = (
-    "json", "jsonl", "csl", "wikitext", "apa", "mla", "chicago", "harvard", "bibtex",
-    "markdown", "html",
-)  # fmt: skip
-_FAILED = {"error", "timeout", "blocked", "loop", "too_many_redirects"}
-MAX_RECORD = 16 * 2**20  # longest accepted batch line, in characters
+FORMATS = registry.names()  # the formats at import; the parser asks the registry
+MAX_RECORD = batch.MAX_RECORD  # longest accepted batch line, in characters
+_PROGRESS_DELAY = 2.0  # seconds before a bar appears: short runs stay quiet
 
 
 def register(sub: Any) -> None:
@@ -47,7 +41,7 @@ def register(sub: Any) -> None:
         "and print citations.",
     )
     p.add_argument("file", nargs="?", metavar="FILE", help="a UTF-8 text or HTML file, or -")
-    p.add_argument("--format", "-f", choices=FORMATS, default="json", help="output format")
+    p.add_argument("--format", "-f", choices=registry.names(), default="json", help="output format")
     p.add_argument("--style", default="apa", help="style of --format html (apa, mla, ...)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--html", dest="html", action="store_true", default=None, help="read HTML")
@@ -73,32 +67,7 @@ def render(citations: list[Citation], fmt: str, style: str = "apa") -> str:
     Raises:
         InvalidArgument: unknown format or style.
     """
-    if fmt == "json":
-        return json.dumps([c.to_dict() for c in citations], ensure_ascii=False, indent=2)
-    if fmt == "jsonl":
-        return "\n".join(json.dumps(c.to_dict(), ensure_ascii=False) for c in citations)
-    if fmt == "csl":
-        return json.dumps([c.to_csl() for c in citations], ensure_ascii=False, indent=2)
-    if fmt == "wikitext":
-        return "\n".join(c.to_wikitext() for c in citations)
-    if fmt == "bibtex":
-        return "\n".join(c.to_bibtex() for c in citations).rstrip("\n")
-    if fmt == "markdown":
-        return "\n".join(c.to_markdown(str(i)) for i, c in enumerate(citations, 1))
-    if fmt == "html":
-        items = "".join(f"<li>{c.format(style, html=True)}</li>\n" for c in citations)
-        return f'<ol class="embedres-citations">\n{items}</ol>'
-    if fmt in ("apa", "mla", "chicago", "harvard"):
-        return "\n".join(c.format(fmt) for c in citations)
-    raise InvalidArgument(f"unknown format {fmt!r}")
-
-
-def _one(c: Citation, fmt: str, style: str) -> Any:
-    if fmt in ("json", "jsonl"):
-        return c.to_dict()
-    if fmt == "csl":
-        return c.to_csl()
-    return render([c], fmt, style)
+    return registry.get(fmt).render(citations, style)
 
 
 def _accessed(text: str | None) -> date | None:
@@ -108,16 +77,6 @@ def _accessed(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise InvalidArgument(f"--accessed must be an ISO date, not {text!r}") from None
-
-
-def _make_resolver(args: argparse.Namespace) -> Any:
-    """The resolver of this run (its HTTP layer is imported only when it first fetches)."""
-    from embedres.resolve.resolver import Resolver
-
-    kwargs: dict[str, Any] = {"offline": args.offline}
-    if args.cache:
-        kwargs["cache"] = args.cache
-    return Resolver(**kwargs)
 
 
 def _archive_mode(spec: str | None) -> tuple[ArchiveMode | None, str | None]:
@@ -133,106 +92,83 @@ def _archive_mode(spec: str | None) -> tuple[ArchiveMode | None, str | None]:
     raise InvalidArgument(f"--archive takes wayback, save or warc:DIR, not {spec!r}")
 
 
-class _Run:
-    """What every article of one invocation shares: options, resolver, archiver."""
+def _options(args: argparse.Namespace) -> batch.BatchOptions:
+    """The command line's options as :class:`embedres.batch.BatchOptions` (checked)."""
+    mode, warc_dir = _archive_mode(args.archive)
+    return batch.BatchOptions(
+        format=args.format, style=args.style, resolve=not args.no_resolve,
+        hydrate=not args.no_hydrate, offline=args.offline, archive=mode, warc_dir=warc_dir,
+        cache=args.cache, accessed=_accessed(args.accessed), html=args.html, links=args.links,
+    )  # fmt: skip
 
-    def __init__(self, args: argparse.Namespace) -> None:
-        self.args = args
-        self.accessed = _accessed(args.accessed)
-        if args.format == "html" and args.style not in STYLES:
-            _style_path(args.style)  # fail early on an unknown style
-        self.mode, warc_dir = _archive_mode(args.archive)
-        self.archiver: Any = None
-        if self.mode is not None and args.offline:
-            print("embedres: warning: --offline: nothing is archived", file=sys.stderr)
-        elif self.mode is not None:
-            from embedres.archive.archiver import Archiver
 
-            self.archiver = Archiver(warc_dir=warc_dir)
-        resolve = not args.no_resolve
-        self.resolver = _make_resolver(args) if resolve else None
+def _make_resolver(args: argparse.Namespace) -> Any:
+    """The resolver of this run (its HTTP layer is imported only when it first fetches)."""
+    return batch.make_resolver(_options(args))
+
+
+class _Bar:
+    """A tqdm bar on stderr, shown on a terminal when a run lasts (``progress`` callback)."""
+
+    def __init__(self) -> None:
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int | None) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(
+                total=total, unit="rec", file=sys.stderr, delay=_PROGRESS_DELAY, disable=None
+            )  # disable=None: only on a terminal
+        self.bar.update(done - self.bar.n)
 
     def close(self) -> None:
-        """Release the resolver's connections and cache, and the archiver's files."""
-        for part in (self.resolver, self.archiver):
-            close = getattr(part, "close", None)
-            if callable(close):
-                close()
+        if self.bar is not None:
+            self.bar.close()
 
-    def cite(self, text: str, html: bool | None) -> list[Citation]:
-        a = self.args
-        return cite(
-            text,
-            resolve=not a.no_resolve,
-            archive=self.mode or False,
-            resolver=self.resolver,
-            archiver=self.archiver,
-            accessed=self.accessed,
-            html=html if html is not None else a.html,
-            offline=a.offline,
-            hydrate=not a.no_hydrate,
-            links=a.links,
+
+def _run_batch(args: argparse.Namespace, options: batch.BatchOptions, resolver: Any) -> int:
+    """``--batch``: a thin shell over :func:`embedres.batch.run`."""
+    source: str | IO[str] = sys.stdin if args.batch == "-" else args.batch
+    out: str | IO[str] = sys.stdout if not args.out or args.out == "-" else args.out
+    bar = None if args.no_progress else _Bar()
+    try:
+        report = batch.run(
+            source, out, options=options, progress=bar, resolver=resolver, max_record=MAX_RECORD
         )
-
-
-def _failed(citations: list[Citation]) -> bool:
-    return any(r.status in _FAILED for c in citations for r in c.resolutions) or any(
-        w.startswith("archiving ") for c in citations for w in c.warnings
-    )
+    finally:
+        if bar is not None:
+            bar.close()
+    return 0 if report.clean else 1
 
 
 def run(args: argparse.Namespace) -> int:
     """Cite one article, or a batch of them; return the exit status."""
-    if args.batch:
-        if args.file:
-            raise InvalidArgument("give FILE or --batch, not both")
-        from embedres.cli._cite_batch import run_batch
-
-        session = _Run(args)
-        try:
-            return run_batch(args, session, _one)
-        finally:
-            session.close()
-    if not args.file:
+    if args.batch and args.file:
+        raise InvalidArgument("give FILE or --batch, not both")
+    if not args.batch and not args.file:
         raise InvalidArgument("cite needs FILE (or - for stdin) or --batch IN.jsonl")
-    if args.out:
+    if not args.batch and args.out:
         raise InvalidArgument("--out is for --batch; redirect stdout instead")
-    session = _Run(args)
+    options = _options(args)
+    if options.archive is not None and options.offline:
+        print("embedres: warning: --offline: nothing is archived", file=sys.stderr)
+    resolver = _make_resolver(args) if options.resolve else None
     try:
-        citations = session.cite(read_input(args.file), None)
+        if args.batch:
+            return _run_batch(args, options, resolver)
+        with batch.Session(options, resolver=resolver) as session:
+            citations = session.cite(read_input(args.file))
     finally:
-        session.close()
+        close = getattr(resolver, "close", None)
+        if callable(close):
+            close()
     for c in citations:
         for warning in c.warnings:
             print(f"embedres: warning: {c.key}: {warning}", file=sys.stderr)
     if not citations:
         print("embedres: no embedded posts found", file=sys.stderr)
-    text = render(citations, args.format, args.style)
+    text = render(citations, options.format, options.style)
     if text:
         print(text)
-    return 1 if _failed(citations) else 0
-
-
-def read_lines(fh: IO[str]) -> Iterator[tuple[int, str | None]]:
-    """Yield ``(line number, line)`` from ``fh``, or ``(n, None)`` for an over-long line
-    (which is skipped without being held in memory)."""
-    number = 0
-    while True:
-        line = fh.readline(MAX_RECORD + 1)
-        if not line:
-            return
-        number += 1
-        if len(line) > MAX_RECORD and not line.endswith("\n"):
-            while (rest := fh.readline(MAX_RECORD)) and not rest.endswith("\n"):
-                pass
-            yield number, None
-            continue
-        yield number, line
-
-
-def durable_write(out: IO[str], line: str) -> None:
-    """Write one output line, then flush and fsync it (a crash keeps whole lines)."""
-    out.write(line + "\n")
-    out.flush()
-    with contextlib.suppress(OSError, ValueError, AttributeError):  # pipes cannot be synced
-        os.fsync(out.fileno())
+    return 1 if batch.partial_failure(citations) else 0

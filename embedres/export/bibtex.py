@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
 
+from embedres.export.protocol import Citable
 from embedres.export.styles import safe_url
-
-if TYPE_CHECKING:
-    from embedres.citation import Citation
 
 __all__ = ["entry_key", "escape", "to_bibtex"]
 
@@ -63,7 +60,7 @@ def _ascii_word(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", folded.lower())
 
 
-def entry_key(c: Citation) -> str:
+def entry_key(c: Citable) -> str:
     """A citation key: author, year and first word of the title (``rtfrance2015francois``).
 
     Args:
@@ -79,7 +76,7 @@ def entry_key(c: Citation) -> str:
     return (who + year + first)[:60] or "post"
 
 
-def to_bibtex(c: Citation) -> str:
+def to_bibtex(c: Citable) -> str:
     """Return a biblatex ``@online`` entry for ``c``.
 
     Args:

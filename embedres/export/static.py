@@ -14,8 +14,8 @@ import re
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
-from embedres.citation import Citation
 from embedres.errors import InvalidArgument
+from embedres.export.protocol import Citable
 from embedres.export.styles import long_date, safe_url
 
 __all__ = ["WIDGET_SCRIPTS", "replace_embeds", "static_blockquote"]
@@ -51,7 +51,7 @@ def _esc(text: str) -> str:
     return _html.escape(text, quote=True)
 
 
-def static_blockquote(c: Citation) -> str:
+def static_blockquote(c: Citable) -> str:
     """Render one citation as a static ``<blockquote>`` (no script, no remote resource).
 
     Args:
@@ -61,7 +61,7 @@ def static_blockquote(c: Citation) -> str:
         HTML: the text (line breaks kept), ``— Name (@handle)``, the platform, a link to the
         post labelled with its date, and a link to the archived copy when there is one.
 
-    >>> from embedres.model import Post
+    >>> from embedres import Citation, Post
     >>> out = static_blockquote(Citation(post=Post("bluesky", (0, 1), text="a <b>",
     ...     author_name="Ann", url="https://bsky.app/profile/ann/post/3l")))
     >>> out[:82]
@@ -126,16 +126,16 @@ def _strip_widgets(html: str, extra_hosts: set[str]) -> str:
 
 def replace_embeds(
     html: str,
-    citations: Iterable[Citation] | None = None,
+    citations: Iterable[Citable],
     *,
-    render: Callable[[Citation], str] = static_blockquote,
+    render: Callable[[Citable], str] = static_blockquote,
 ) -> str:
     """Return ``html`` with every embedded post replaced by static markup.
 
     Args:
         html: the article's HTML, the same string the citations' spans index.
-        citations: citations of the posts to replace (from :func:`embedres.cite` on ``html``);
-            None detects the embeds with :func:`embedres.extract`.
+        citations: citations of the posts to replace (from :func:`embedres.cite` on ``html``).
+            :func:`embedres.replace_embeds` also takes None, to detect the embeds itself.
         render: turns a citation into the replacement HTML (default :func:`static_blockquote`).
 
     Returns:
@@ -147,10 +147,6 @@ def replace_embeds(
     """
     if not isinstance(html, str):
         raise InvalidArgument(f"replace_embeds() takes a str, not {type(html).__name__}")
-    if citations is None:
-        from embedres.detect.extractor import extract
-
-        citations = [Citation(post=p) for p in extract(html, html=True).posts]
     chosen = sorted(
         (c for c in citations if c.post is not None and c.post.form == "html"),
         key=lambda c: c.post.span if c.post else (0, 0),

@@ -12,13 +12,10 @@ from __future__ import annotations
 import html as _html
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from embedres.errors import InvalidArgument
-
-if TYPE_CHECKING:
-    from embedres.citation import Citation
+from embedres.export.protocol import Citable
 
 __all__ = ["STYLES", "long_date", "render", "safe_url", "to_markdown"]
 
@@ -103,11 +100,11 @@ def _end(text: str, mark: str = ".") -> str:
     return text if text.endswith((".", "?", "!", "…")) else text + mark
 
 
-def _media_label(c: Citation) -> str | None:
+def _media_label(c: Citable) -> str | None:
     return {"image": "Image attached", "video": "Video attached"}.get(c.media or "")
 
 
-def _author(c: Citation, end: str) -> list[Segment]:
+def _author(c: Citable, end: str) -> list[Segment]:
     """``Name [@handle]`` (APA and Harvard), or whichever of the two is known, then ``end``."""
     if c.author_name and c.author_handle:
         return [("t", f"{c.author_name} [@{c.author_handle}]{end}")]
@@ -116,7 +113,7 @@ def _author(c: Citation, end: str) -> list[Segment]:
     return []
 
 
-def _apa(c: Citation) -> list[Segment]:
+def _apa(c: Citable) -> list[Segment]:
     out: list[Segment] = _author(c, ". ")
     day = c.published
     out.append(("t", f"({day.year}, {MONTHS[day.month - 1]} {day.day}). " if day else "(n.d.). "))
@@ -132,7 +129,7 @@ def _apa(c: Citation) -> list[Segment]:
     return out
 
 
-def _mla(c: Citation) -> list[Segment]:
+def _mla(c: Citable) -> list[Segment]:
     out: list[Segment] = []
     if c.author_handle:
         name = f" ({c.author_name})" if c.author_name else ""
@@ -153,7 +150,7 @@ def _mla(c: Citation) -> list[Segment]:
     return out
 
 
-def _chicago(c: Citation, *, note: bool) -> list[Segment]:
+def _chicago(c: Citable, *, note: bool) -> list[Segment]:
     sep = ", " if note else ". "
     out: list[Segment] = []
     who = c.author_name or (f"@{c.author_handle}" if c.author_handle else "")
@@ -175,7 +172,7 @@ def _chicago(c: Citation, *, note: bool) -> list[Segment]:
     return out
 
 
-def _harvard(c: Citation) -> list[Segment]:
+def _harvard(c: Citable) -> list[Segment]:
     out: list[Segment] = _author(c, " ")
     day = c.published
     out.append(("t", f"({day.year}) " if day else "(no date) "))
@@ -194,7 +191,7 @@ def _harvard(c: Citation) -> list[Segment]:
     return out
 
 
-def _link(c: Citation) -> list[Segment]:
+def _link(c: Citable) -> list[Segment]:
     """A link found outside posts: the manuals' web-page forms need a title and an author
     that a bare link lacks, so every style gives the URL and the access date."""
     out: list[Segment] = [("u", str(safe_url(c.url) or ""))]
@@ -204,7 +201,7 @@ def _link(c: Citation) -> list[Segment]:
     return out
 
 
-STYLES: dict[str, Callable[[Citation], list[Segment]]] = {
+STYLES: dict[str, Callable[[Citable], list[Segment]]] = {
     "apa": _apa,
     "mla": _mla,
     "chicago": lambda c: _chicago(c, note=False),
@@ -233,7 +230,7 @@ def _join(segments: list[Segment], *, html: bool) -> str:
     return "".join(parts)
 
 
-def render(c: Citation, style: str, *, html: bool = False) -> str:
+def render(c: Citable, style: str, *, html: bool = False) -> str:
     """Render ``c`` in one of :data:`STYLES`.
 
     Args:
@@ -262,7 +259,7 @@ def _md(text: str) -> str:
     return _html.escape(text, quote=False).translate(_MD_SPECIAL)
 
 
-def to_markdown(c: Citation, label: str = "1") -> str:
+def to_markdown(c: Citable, label: str = "1") -> str:
     """Return ``c`` as one Markdown footnote line.
 
     Args:

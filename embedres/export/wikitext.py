@@ -10,12 +10,8 @@ template prints the title inside double quotes), and line breaks become spaces.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from embedres.export.protocol import Citable
 from embedres.export.styles import long_date, safe_url
-
-if TYPE_CHECKING:
-    from embedres.citation import Citation
 
 __all__ = ["escape", "to_wikitext"]
 
@@ -62,7 +58,7 @@ def _url(url: str | None) -> str | None:
     return safe.replace("[", "%5B").replace("]", "%5D").replace("'", "%27")
 
 
-def to_wikitext(c: Citation) -> str:
+def to_wikitext(c: Citable) -> str:
     """Return ``{{cite tweet}}`` for a Twitter post, ``{{cite web}}`` otherwise.
 
     ``{{cite tweet}}`` is kept even when the status id is unknown: ``number`` is then left

@@ -1,0 +1,107 @@
+"""The options, per-record result and report of a batch (frozen, picklable records)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from embedres.errors import InvalidArgument
+from embedres.export import registry
+from embedres.pipeline import ArchiveMode
+
+__all__ = ["BatchOptions", "BatchReport", "RecordResult"]
+
+_ARCHIVE_MODES = (None, "lookup", "save", "capture")
+_FLAGS = ("resolve", "hydrate", "offline", "links")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchOptions:
+    """How to cite every record of a batch (immutable and picklable: workers receive a copy).
+
+    >>> BatchOptions(format="docx")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    embedres.errors.InvalidArgument: unknown format 'docx' (use json, ...
+    """
+
+    format: str = "json"
+    """An export format of :mod:`embedres.export.registry` (``json``, ``csl``, ``apa``, ...)."""
+    style: str = "apa"
+    """The citation style of the ``html`` format (``apa``, ``mla``, a CSL style name, ...)."""
+    resolve: bool = True
+    """Follow the posts' short and media links (False: no network at all)."""
+    hydrate: bool = True
+    """Fill empty post fields from the platforms' oEmbed endpoints."""
+    offline: bool = False
+    """No network: link statuses are ``offline``, oEmbed answers come from the cache only."""
+    archive: ArchiveMode | None = None
+    """None, ``lookup``, ``save`` or ``capture`` (a local WARC in ``warc_dir``)."""
+    warc_dir: str | None = None
+    """Where ``archive="capture"`` writes its WARC files."""
+    cache: str | None = None
+    """The resolver's SQLite cache file (None: the resolver's default)."""
+    accessed: date | None = None
+    """The access date to record (None: the day each record is cited, UTC)."""
+    html: bool | None = None
+    """Read ``text`` records as HTML (True) or plain text (False); None sniffs."""
+    links: bool = False
+    """Also cite short links found outside posts."""
+
+    def __post_init__(self) -> None:
+        fmt = registry.get(self.format)
+        if not isinstance(self.style, str):
+            raise InvalidArgument(f"style must be a str, not {type(self.style).__name__}")
+        if fmt.name == "html":
+            registry.check_style(self.style)  # fail before the first record, not on each
+        for name in _FLAGS:
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidArgument(f"{name} must be True or False, not {getattr(self, name)!r}")
+        for name in ("cache", "warc_dir"):
+            if not isinstance(getattr(self, name), (str, type(None))):
+                raise InvalidArgument(f"{name} must be a str or None")
+        if self.archive not in _ARCHIVE_MODES:
+            raise InvalidArgument(
+                f"archive must be None, lookup, save or capture: {self.archive!r}"
+            )
+        if self.archive == "capture" and not self.warc_dir:
+            raise InvalidArgument('archive="capture" needs warc_dir')
+        if self.accessed is not None and not isinstance(self.accessed, date):
+            raise InvalidArgument("accessed must be a datetime.date")
+        if self.html not in (None, True, False):
+            raise InvalidArgument(f"html must be None, True or False, not {self.html!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class RecordResult:
+    """The result of one record."""
+
+    record: dict[str, Any]
+    """The result record, as written to the output (``id``, ``status``, ``citations``, ...)."""
+    partial: bool = False
+    """The record was cited but a link could not be resolved or archiving failed."""
+
+    @property
+    def ok(self) -> bool:
+        """The record was cited (``status == "ok"``)."""
+        return bool(self.record["status"] == "ok")
+
+
+@dataclass(frozen=True, slots=True)
+class BatchReport:
+    """What a :func:`run` did."""
+
+    ok: int = 0
+    """Records cited (``status: ok``), partial ones included."""
+    failed: int = 0
+    """Error records (bad JSON, no text, a failure while citing, an over-long line)."""
+    skipped: int = 0
+    """Records whose id was already in the output (resume)."""
+    partial: int = 0
+    """Cited records with a link that could not be resolved or a failed archiving."""
+
+    @property
+    def clean(self) -> bool:
+        """No error record and no partial failure (the command line then exits 0)."""
+        return self.failed == 0 and self.partial == 0
