@@ -12,8 +12,8 @@ from embedres.detect.found import Found
 from embedres.detect.markup import Document, looks_like_html, parse_html, plain_document
 from embedres.errors import InputError, InvalidArgument
 from embedres.model import Entity, Extraction, Link, Post
+from embedres.platforms.embeds import find_html_posts
 from embedres.platforms.ids import post_time
-from embedres.platforms.registry import find_html_posts
 
 __all__ = ["MAX_INPUT_CHARS", "extract"]
 

@@ -25,6 +25,7 @@ from embedres.errors import EmbedresError
 from embedres.model import Post
 from embedres.net.cache import Cache
 from embedres.net.client import HttpClient
+from embedres.platforms.registry import PLATFORMS
 
 __all__ = [
     "CACHE_NAMESPACE",
@@ -40,15 +41,8 @@ OEmbedFields = dict[str, Any]
 Fetch = Callable[[str], bytes | None]
 """``fetch(url) -> body`` of a 200 answer, or None for any failure (never raises)."""
 
-ENDPOINTS = {
-    # lang=en makes the date inside Twitter's html English, which parse_oembed reads.
-    "twitter": "https://publish.twitter.com/oembed?{query}&omit_script=1&dnt=true&lang=en",
-    "bluesky": "https://embed.bsky.app/oembed?{query}",
-    "youtube": "https://www.youtube.com/oembed?{query}&format=json",
-    "tiktok": "https://www.tiktok.com/oembed?{query}",
-    "reddit": "https://www.reddit.com/oembed?{query}",
-}
-"""Endpoint templates per platform (Mastodon's depends on the instance)."""
+ENDPOINTS = {p.name: p.oembed for p in PLATFORMS if p.oembed is not None}
+"""Endpoint templates per platform, from the registry (``{host}``: the post's own instance)."""
 
 CACHE_NAMESPACE = "oembed/v1"
 CACHE_TTL = 7 * 86400.0  # posts rarely change; Bluesky says cache_age 86400, X far longer
@@ -76,11 +70,11 @@ def endpoint_for(platform: str, url: str) -> str | None:
     if not url.startswith("https://"):
         return None
     query = urlencode({"url": url})
-    if platform == "mastodon":
-        host = urlsplit(url).hostname
-        return f"https://{host}/api/oembed?{query}" if host else None
     template = ENDPOINTS.get(platform)
-    return template.format(query=query) if template else None
+    if template is None:
+        return None
+    host = urlsplit(url).hostname if "{host}" in template else ""
+    return template.format(query=query, host=host) if host is not None else None
 
 
 class _EmbedHTML(HTMLParser):
