@@ -77,6 +77,9 @@ class Platform:
     """Reads a post URL of one of :attr:`hosts` (or any host, see :attr:`any_host`)."""
     recognisers: tuple[Recogniser, ...]
     """Embed-markup recognisers, tried in order on each recorded element."""
+    markup_triggers: tuple[tuple[str, str, str], ...] = ()
+    """Elements the markup scanner must record for :attr:`recognisers` besides ``blockquote``,
+    ``iframe``, ``script``, ``object``, ``embed`` and ``amp-*``: ``(tag, attribute, word)``."""
     embed_classes: frozenset[str] = frozenset()
     """Class names of the embed's outer element: a broken one still hides its inside."""
     widget_scripts: tuple[tuple[str, str], ...] = ()

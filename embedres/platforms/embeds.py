@@ -14,12 +14,18 @@ from dataclasses import replace
 from urllib.parse import urlsplit
 
 from embedres.detect.found import Found, classes
-from embedres.detect.markup import Document
+from embedres.detect.markup import Document, Trigger
 from embedres.platforms.base import Recogniser
 from embedres.platforms.posturls import parse_post_url
 from embedres.platforms.registry import PLATFORMS
 
-__all__ = ["RECOGNISERS", "WIDGET_SCRIPTS", "find_html_posts", "is_widget_script"]
+__all__ = [
+    "MARKUP_TRIGGERS",
+    "RECOGNISERS",
+    "WIDGET_SCRIPTS",
+    "find_html_posts",
+    "is_widget_script",
+]
 
 RECOGNISERS: tuple[Recogniser, ...] = tuple(r for p in PLATFORMS for r in p.recognisers)
 """Every recogniser, tried in order on each recorded element."""
@@ -28,6 +34,8 @@ WIDGET_SCRIPTS: tuple[tuple[str, str], ...] = tuple(
 )
 """(host, path prefix) of every platform's loader script; host ``""``: the post's own host."""
 _EMBED_CLASSES = frozenset(c for p in PLATFORMS for c in p.embed_classes)
+MARKUP_TRIGGERS: tuple[Trigger, ...] = tuple(t for p in PLATFORMS for t in p.markup_triggers)
+"""Elements :func:`embedres.detect.markup.parse_html` must record for the recognisers."""
 
 
 def is_widget_script(src: str, own_hosts: Collection[str] | None = None) -> bool:

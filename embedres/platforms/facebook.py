@@ -97,6 +97,11 @@ PLATFORM = Platform(
     label="Facebook",
     genre="Post",
     hosts=frozenset({"facebook.com"}),
+    markup_triggers=(
+        ("div", "class", "fb-post"),
+        ("div", "class", "fb-video"),
+        ("div", "class", "fb-comment-embed"),
+    ),
     widget_scripts=(("connect.facebook.net", "/"),),
     tracking={"facebook.com": frozenset({"mibextid", "__tn__", "__cft__[0]", "sfnsn", "rdid"})},
     short_hosts=frozenset({"fb.me", "on.fb.me"}),

@@ -58,6 +58,11 @@ PLATFORM = Platform(
     label="Reddit",
     genre="Post",
     hosts=frozenset({"reddit.com", "redd.it"}),
+    markup_triggers=(
+        ("div", "class", "reddit-embed"),
+        ("div", "class", "reddit-embed-bq"),
+        ("div", "class", "reddit-card"),
+    ),
     embed_classes=frozenset({"reddit-embed-bq", "reddit-card"}),
     widget_scripts=(
         ("embed.reddit.com", "/widgets.js"),
