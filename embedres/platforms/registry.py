@@ -14,6 +14,7 @@ from embedres.platforms import (
     instagram,
     linkedin,
     mastodon,
+    pinterest,
     reddit,
     telegram,
     threads,
@@ -37,6 +38,7 @@ PLATFORMS: tuple[Platform, ...] = (
     reddit.PLATFORM,
     telegram.PLATFORM,
     linkedin.PLATFORM,
+    pinterest.PLATFORM,
 )
 """Every platform, in the order its embed recognisers are tried."""
 
