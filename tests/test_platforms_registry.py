@@ -46,6 +46,8 @@ def test_module_provides_every_field(name: str) -> None:
     if plat.oembed is not None:
         assert plat.oembed.startswith("https://") and "{query}" in plat.oembed
     assert plat.post_time is None or callable(plat.post_time)
+    assert plat.oembed_reads <= {"author_url", "html", "title"}
+    assert plat.oembed is not None or not plat.oembed_reads
     assert all(isinstance(v, frozenset) for v in plat.tracking.values())
     # Every field of the record is declared by the module (none is a forgotten default that
     # another module should have provided): the defaults are empty values of the right type.

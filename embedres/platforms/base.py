@@ -86,6 +86,10 @@ class Platform:
     """(host, path prefix) of the loader scripts; host ``""`` means the post's own host."""
     oembed: str | None = None
     """oEmbed endpoint template with ``{query}`` (and ``{host}`` for per-instance ones)."""
+    oembed_reads: frozenset[str] = frozenset()
+    """Fields of the oEmbed answer that describe the post besides ``author_name``:
+    ``author_url`` (ends in the handle), ``html`` (a Twitter-shaped blockquote: text, language,
+    date), ``title`` (the post text)."""
     post_time: Callable[[str], datetime | None] | None = None
     """Decodes the time in a post id; raises InvalidArgument for ids of another shape."""
     tracking: Mapping[str, frozenset[str]] = field(default_factory=dict)

@@ -92,6 +92,7 @@ PLATFORM = Platform(
     embed_classes=frozenset({"bluesky-embed"}),
     widget_scripts=(("embed.bsky.app", "/static/embed.js"),),
     oembed="https://embed.bsky.app/oembed?{query}",
+    oembed_reads=frozenset({"author_url", "html"}),
     post_time=tid_time,
     schemes=frozenset({"at"}),
 )

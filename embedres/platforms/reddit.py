@@ -70,6 +70,7 @@ PLATFORM = Platform(
         ("www.redditstatic.com", "/comment-embed.js"),
     ),
     oembed="https://www.reddit.com/oembed?{query}",
+    oembed_reads=frozenset({"title"}),
     parse=_parse,
     recognisers=(_recognise,),
 )

@@ -82,6 +82,7 @@ PLATFORM = Platform(
     embed_classes=frozenset({"tiktok-embed"}),
     widget_scripts=(("www.tiktok.com", "/embed.js"),),
     oembed="https://www.tiktok.com/oembed?{query}",
+    oembed_reads=frozenset({"author_url", "title"}),
     post_time=tiktok_time,
     # Share links add _r, _t, is_from_webapp, sender_device.
     tracking={

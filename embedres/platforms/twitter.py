@@ -124,6 +124,7 @@ PLATFORM = Platform(
     widget_scripts=(("platform.twitter.com", "/widgets.js"), ("platform.x.com", "/widgets.js")),
     # lang=en makes the date inside Twitter's html English, which parse_oembed reads.
     oembed="https://publish.twitter.com/oembed?{query}&omit_script=1&dnt=true&lang=en",
+    oembed_reads=frozenset({"author_url", "html"}),
     post_time=snowflake_time,
     # Share sheet adds s= and t= (help.x.com, "share a post"; seen as ?s=20&t=...), embeds
     # add ref_src/ref_url (publish.twitter.com snippet).

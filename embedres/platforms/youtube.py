@@ -60,6 +60,7 @@ PLATFORM = Platform(
     genre="Video",
     hosts=frozenset({"youtube.com", "youtube-nocookie.com", "youtu.be"}),
     oembed="https://www.youtube.com/oembed?{query}&format=json",
+    oembed_reads=frozenset({"title"}),
     # Share links add si= (since 2023) and feature=.
     tracking={
         "youtube.com": frozenset({"si", "feature", "pp"}),

@@ -25,7 +25,7 @@ from embedres.errors import EmbedresError
 from embedres.model import Post
 from embedres.net.cache import Cache
 from embedres.net.client import HttpClient
-from embedres.platforms.registry import PLATFORMS
+from embedres.platforms.registry import PLATFORMS, platform_named
 
 __all__ = [
     "CACHE_NAMESPACE",
@@ -143,6 +143,8 @@ def parse_oembed(platform: str, data: Any) -> OEmbedFields:
     """
     if not isinstance(data, dict):
         return {}
+    entry = platform_named(platform)
+    reads = entry.oembed_reads if entry is not None else frozenset()
     out: OEmbedFields = {}
     name = data.get("author_name")
     if isinstance(name, str) and name.strip():
@@ -151,11 +153,11 @@ def parse_oembed(platform: str, data: Any) -> OEmbedFields:
     author_url = data.get("author_url")
     if not handle and isinstance(author_url, str):
         m = re.search(r"/(?:@|profile/|user/)?([A-Za-z0-9_.-]{1,64})/?$", author_url)
-        handle = m.group(1) if m and platform in ("twitter", "bluesky", "tiktok") else None
+        handle = m.group(1) if m and "author_url" in reads else None
     if isinstance(handle, str) and handle:
         out["author_handle"] = handle.lstrip("@")
     markup = data.get("html")
-    if platform in ("twitter", "bluesky") and isinstance(markup, str):
+    if "html" in reads and isinstance(markup, str):
         parser = _EmbedHTML()
         parser.feed(markup[:_MAX_BODY])
         text = "".join(parser.text).strip()
@@ -168,7 +170,7 @@ def parse_oembed(platform: str, data: Any) -> OEmbedFields:
         if when is not None:
             out["published"], out["published_text"] = when, shown
     title = data.get("title")
-    if platform in ("youtube", "tiktok", "reddit") and isinstance(title, str) and title.strip():
+    if "title" in reads and isinstance(title, str) and title.strip():
         out["text"] = title.strip()
     return out
 
