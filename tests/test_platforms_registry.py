@@ -38,6 +38,7 @@ def test_module_provides_every_field(name: str) -> None:
     assert plat.label.strip() and plat.genre in {"Post", "Video"}
     assert callable(plat.parse) and plat.recognisers
     assert all(callable(r) for r in plat.recognisers)
+    assert all(callable(r) for r in plat.text_recognisers)
     assert bool(plat.hosts) != plat.any_host, "a platform claims hosts, or lives on any host"
     for host in (*plat.hosts, *plat.short_hosts, *plat.media_hosts, *plat.tracking):
         assert host == host.lower().strip() and "/" not in host and not host.startswith("www.")

@@ -10,7 +10,7 @@ records and holds no per-platform table of its own.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -21,13 +21,16 @@ from embedres.detect.markup import Document, fragment
 from embedres.errors import InvalidArgument
 
 __all__ = [
+    "CLOCK_TIME",
     "EPOCH",
+    "HANDLE",
     "MAX_URL",
     "ParseUrl",
     "PathParser",
     "Platform",
     "PostRef",
     "Recogniser",
+    "TextRecogniser",
     "as_int",
     "found_from_ref",
     "from_ms",
@@ -59,6 +62,17 @@ ParseUrl = Callable[[str], "PostRef | None"]
 """The registry's :func:`~embedres.platforms.posturls.parse_post_url`, handed to recognisers."""
 Recogniser = Callable[[Document, int, ParseUrl], "Found | None"]
 """Reads ``doc.elements[index]``; returns None when the element is not its embed."""
+TextRecogniser = Callable[[str, Callable[[int], int]], Iterator["Found"]]
+"""``find(text, floor_for)``: flattened embeds of one platform in plain text, as ``Found``
+with ``form="text"``; ``floor_for(pos)`` is where the text above ``pos`` stops belonging to
+a post (the end of the previous post, embed or code block)."""
+# A clock time after a widget date ("at 3:05 PM", "à 14h02"), in the languages of the forms.
+CLOCK_TIME = re.compile(
+    r"(?:,? at| à| um| a las| alle)?\s{1,2}\d{1,2}[:h]\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?"
+)
+_LABEL = r"[A-Za-z0-9-]{1,63}"
+HANDLE = rf"[A-Za-z0-9_]{{1,30}}(?:\.{_LABEL}){{0,8}}(?:@{_LABEL}(?:\.{_LABEL}){{1,8}})?"
+"""A Twitter, Bluesky (``name.domain``) or Mastodon (``user@instance``) handle."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +94,9 @@ class Platform:
     markup_triggers: tuple[tuple[str, str, str], ...] = ()
     """Elements the markup scanner must record for :attr:`recognisers` besides ``blockquote``,
     ``iframe``, ``script``, ``object``, ``embed`` and ``amp-*``: ``(tag, attribute, word)``."""
+    text_recognisers: tuple[TextRecogniser, ...] = ()
+    """Finders of the platform's own flattened forms (``A post shared by``...); the shared
+    ``— Name (@handle) DATE`` attribution form is read by :mod:`embedres.detect.flattened`."""
     embed_classes: frozenset[str] = frozenset()
     """Class names of the embed's outer element: a broken one still hides its inside."""
     widget_scripts: tuple[tuple[str, str], ...] = ()

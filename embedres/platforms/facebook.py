@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
@@ -92,6 +93,44 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     )
 
 
+_FACEBOOK = re.compile(
+    r"(?:Posted by|Publicado por|Posté par)[ \u00a0]{1,3}(?P<name>[^\n]{1,100}?)[ \u00a0]{1,3}"
+    r"(?:on|en|sur)[ \u00a0]{1,3}"
+)
+
+
+def _text_post(text: str, m: re.Match[str], floor: int) -> Found | None:
+    tail = text[m.end() : m.end() + 80].split("\n", 1)[0]
+    dm = read_date(tail, None)
+    if dm is None:
+        return None
+    end = m.end() + dm.end
+    if text[end : end + 1].isalpha():  # trailing weekday (tr: "9 Ocak 2017 Pazartesi")
+        end += len(re.match(r"\w{0,20}", text[end:]).group(0))  # type: ignore[union-attr]
+    line_start = text.rfind("\n", 0, m.start()) + 1
+    start = max(line_start, floor)
+    body = text[start : m.start()].strip() or None
+    return Found(
+        "facebook",
+        (start if body else m.start(), end),
+        form="text",
+        author_name=m["name"].strip(),
+        text=body,
+        published=dm.value,
+        published_text=text[m.end() : end].strip(),
+        lang=dm.lang,
+        text_span=(start, m.start()) if body else None,
+    )
+
+
+def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``Posted by Name on DATE`` (and translations); needs the date."""
+    for m in _FACEBOOK.finditer(text):
+        found = _text_post(text, m, floor_for(m.start()))
+        if found is not None:
+            yield found
+
+
 PLATFORM = Platform(
     name="facebook",
     label="Facebook",
@@ -107,5 +146,6 @@ PLATFORM = Platform(
     short_hosts=frozenset({"fb.me", "on.fb.me"}),
     parse=_parse,
     recognisers=(_recognise,),
+    text_recognisers=(_find_text,),
 )
 """Facebook (Meta: oEmbed needs a token; ids carry no time)."""

@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 
+from embedres.detect.dates import match_date
 from embedres.detect.found import Found, block_text, classes, first_p_span, read_date
 from embedres.detect.markup import Document, fragment
 from embedres.errors import InvalidArgument
-from embedres.platforms.base import ParseUrl, Platform, PostRef, found_from_ref, from_ms, src
+from embedres.platforms.base import (
+    CLOCK_TIME,
+    ParseUrl,
+    Platform,
+    PostRef,
+    found_from_ref,
+    from_ms,
+    src,
+)
 
 __all__ = ["PLATFORM", "shortcode_time"]
 
@@ -138,6 +148,60 @@ def shortcode_time(code: str) -> datetime | None:
     return from_ms((n >> 23) + _INSTAGRAM_EPOCH_MS)
 
 
+_INSTAGRAM = re.compile(
+    r"(?:A (?:post|photo|video) shared by|Une publication partagée par|Ein Beitrag geteilt von|"
+    r"Una publicación compartida de|Uma publicação compartilhada por|Un post condiviso da|"
+    r"Sebuah kiriman dibagikan oleh)[ \u00a0]{1,3}(?P<name>[^()\n]{0,100}?)[ \u00a0]{0,3}"
+    r"\([ \u00a0]?@(?P<h>[A-Za-z0-9._][A-Za-z0-9._ ]{0,31})[ \u00a0]?\)"
+    r"(?:[ \u00a0]{1,3}(?:on|le|am|el|em|il|pada)[ \u00a0]{1,3})?"
+)
+_VIEW_ON_IG = re.compile(
+    r"(?:View this post on Instagram|Voir cette publication sur Instagram|"
+    r"Diesen Beitrag auf Instagram ansehen|Ver esta publicación en Instagram)"
+)
+
+
+def _text_post(text: str, m: re.Match[str], floor: int) -> Found:
+    end = m.end()
+    when = match_date(text, end) if m.group(0).rstrip().endswith(tuple("nmeald")) else None
+    published = published_text = lang = None
+    if when is not None:
+        tm = CLOCK_TIME.match(text, when.end)
+        end = tm.end() if tm else when.end
+        tz = re.match(r" ?[A-Z]{2,4}\b", text[end : end + 5])
+        end += tz.end() if tz else 0
+        published, published_text, lang = when.value, text[when.start : end], when.lang
+    else:
+        end = m.end("h") + 1
+        end = text.find(")", end - 1) + 1 or end
+    start, body, span_text = m.start(), None, None
+    view = None
+    for v in _VIEW_ON_IG.finditer(text, max(floor, m.start() - 2500), m.start()):
+        view = v
+    if view is not None:
+        start = view.start()
+        body = text[view.end() : m.start()].strip() or None
+        span_text = (view.end(), m.start()) if body else None
+    return Found(
+        "instagram",
+        (start, end),
+        form="text",
+        author_name=m["name"].strip() or None,
+        author_handle=m["h"].replace(" ", ""),
+        text=body,
+        published=published,
+        published_text=published_text,
+        lang=lang,
+        text_span=span_text,
+    )
+
+
+def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``A post shared by Name (@handle)`` (and translations), with the optional date."""
+    for m in _INSTAGRAM.finditer(text) if "@" in text else ():
+        yield _text_post(text, m, floor_for(m.start()))
+
+
 PLATFORM = Platform(
     name="instagram",
     label="Instagram",
@@ -152,5 +216,6 @@ PLATFORM = Platform(
     post_time=shortcode_time,
     parse=_parse,
     recognisers=(_recognise,),
+    text_recognisers=(_find_text,),
 )
 """Instagram (Meta: oEmbed needs a token)."""

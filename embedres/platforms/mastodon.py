@@ -3,11 +3,20 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
-from embedres.platforms.base import ParseUrl, Platform, PostRef, as_int, found_from_ref, from_ms
+from embedres.platforms.base import (
+    HANDLE,
+    ParseUrl,
+    Platform,
+    PostRef,
+    as_int,
+    found_from_ref,
+    from_ms,
+)
 
 __all__ = ["PLATFORM", "mastodon_time"]
 
@@ -74,6 +83,15 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     return found_from_ref("mastodon", doc, index, parse, el.attrs.get("data-embed-url"))
 
 
+_POST_BY = re.compile(rf"Post by @(?P<h>{HANDLE})[\s\u00a0]{{1,6}}View on Mastodon")
+
+
+def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``Post by @handle View on Mastodon``."""
+    for m in _POST_BY.finditer(text):
+        yield Found("mastodon", (m.start(), m.end()), form="text", author_handle=m["h"])
+
+
 PLATFORM = Platform(
     name="mastodon",
     label="Mastodon",
@@ -81,6 +99,7 @@ PLATFORM = Platform(
     hosts=frozenset(),
     parse=_parse,
     recognisers=(_recognise,),
+    text_recognisers=(_find_text,),
     embed_classes=frozenset({"mastodon-embed"}),
     widget_scripts=(("", "/embed.js"),),
     oembed="https://{host}/api/oembed?{query}",

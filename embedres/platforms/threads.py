@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
-from embedres.platforms.base import ParseUrl, Platform, PostRef, found_from_ref
+from embedres.platforms.base import HANDLE, ParseUrl, Platform, PostRef, found_from_ref
 from embedres.platforms.instagram import shortcode_time
 
 __all__ = ["PLATFORM"]
@@ -31,6 +32,15 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     return found_from_ref("threads", doc, index, parse, el.attrs.get("data-text-post-permalink"))
 
 
+_POST_BY = re.compile(rf"Post by @(?P<h>{HANDLE})[\s\u00a0]{{1,6}}View on Threads")
+
+
+def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``Post by @handle View on Threads``."""
+    for m in _POST_BY.finditer(text):
+        yield Found("threads", (m.start(), m.end()), form="text", author_handle=m["h"])
+
+
 PLATFORM = Platform(
     name="threads",
     label="Threads",
@@ -38,6 +48,7 @@ PLATFORM = Platform(
     hosts=frozenset({"threads.net", "threads.com"}),
     parse=_parse,
     recognisers=(_recognise,),
+    text_recognisers=(_find_text,),
     embed_classes=frozenset({"text-post-media"}),
     widget_scripts=(("www.threads.net", "/embed.js"), ("www.threads.com", "/embed.js")),
     post_time=shortcode_time,

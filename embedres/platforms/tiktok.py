@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
@@ -74,6 +75,24 @@ def tiktok_time(post_id: str | int) -> datetime | None:
     return when if when >= _TIKTOK_MIN else None
 
 
+_TIKTOK_TEXT = re.compile(
+    r"(?m)^[ \t]{0,4}@(?P<h>[A-Za-z0-9._]{2,24})[ \t](?P<cap>[^\n♬]{0,2200})♬[^\n]{1,200}"
+)
+
+
+def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``@handle CAPTION ♬ sound`` at the start of a line."""
+    if "♬" not in text:
+        return
+    for m in _TIKTOK_TEXT.finditer(text):
+        body = m["cap"].strip() or None
+        span = (m.start("cap"), m.end("cap")) if body else None
+        yield Found(
+            "tiktok", (m.start(), m.end()), form="text", author_handle=m["h"], text=body,
+            text_span=span,
+        )  # fmt: skip
+
+
 PLATFORM = Platform(
     name="tiktok",
     label="TikTok",
@@ -90,5 +109,6 @@ PLATFORM = Platform(
     },
     parse=_parse,
     recognisers=(_recognise,),
+    text_recognisers=(_find_text,),
 )
 """TikTok."""
