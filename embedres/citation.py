@@ -9,7 +9,6 @@ citation through the ``export.protocol.Citable`` protocol; the methods here only
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -25,6 +24,8 @@ from embedres.export import styles as _styles
 from embedres.export import wikitext as _wikitext
 from embedres.export.protocol import Citable
 from embedres.model import Link, Post, Resolution, Snapshot
+from embedres.platforms.registry import platform_named
+from embedres.platforms.twitter import status_parts
 
 __all__ = ["STYLES", "Citation", "replace_embeds", "status_url_parts"]
 
@@ -33,29 +34,12 @@ STYLES = _styles.STYLES
 
 # X renamed Twitter on 24 July 2023; style guides now write "X" and "[Post]" for later posts.
 _X_RENAME = date(2023, 7, 24)
-_LABELS = {
-    "twitter": "Twitter",
-    "bluesky": "Bluesky",
-    "mastodon": "Mastodon",
-    "threads": "Threads",
-    "instagram": "Instagram",
-    "tiktok": "TikTok",
-    "youtube": "YouTube",
-    "facebook": "Facebook",
-    "reddit": "Reddit",
-    "telegram": "Telegram",
-    "linkedin": "LinkedIn",
-}
-_VIDEO_PLATFORMS = frozenset({"youtube", "tiktok"})
-_STATUS_URL = re.compile(
-    r"^https?://(?:www\.|mobile\.|m\.)?(?:twitter|x)\.com/(?:#!/)?([A-Za-z0-9_]{1,15})"
-    r"/status(?:es)?/([0-9]{1,19})(?:/(photo|video)/[0-9]+)?/?(?:[?#].*)?$",
-    re.IGNORECASE,
-)
 
 
 def status_url_parts(url: str) -> tuple[str, str, str | None] | None:
     """Split a Twitter/X status URL into handle, status id and media kind.
+
+    The grammar is the Twitter platform module's (:func:`embedres.platforms.twitter.status_parts`).
 
     Args:
         url: an absolute URL.
@@ -68,8 +52,7 @@ def status_url_parts(url: str) -> tuple[str, str, str | None] | None:
     >>> status_url_parts("https://example.org/") is None
     True
     """
-    m = _STATUS_URL.match(url)
-    return (m.group(1), m.group(2), m.group(3)) if m else None
+    return status_parts(url)
 
 
 def _as_date(value: date | datetime | None) -> date | None:
@@ -175,7 +158,8 @@ class Citation:
         if self.platform == "twitter":
             when = self.published
             return "X" if when is not None and when >= _X_RENAME else "Twitter"
-        return _LABELS.get(self.platform or "")
+        entry = platform_named(self.platform)
+        return entry.label if entry is not None else None
 
     @property
     def genre(self) -> str:
@@ -184,7 +168,8 @@ class Citation:
             return "Web page"
         if self.platform == "twitter" and self.platform_label == "Twitter":
             return "Tweet"
-        return "Video" if self.platform in _VIDEO_PLATFORMS else "Post"
+        entry = platform_named(self.platform)
+        return entry.genre if entry is not None else "Post"
 
     @property
     def media(self) -> Literal["image", "video"] | None:

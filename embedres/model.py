@@ -26,19 +26,9 @@ __all__ = [
 
 Span = tuple[int, int]
 LinkKind = Literal["short", "media", "post", "web"]
-Platform = Literal[
-    "twitter",
-    "bluesky",
-    "mastodon",
-    "threads",
-    "instagram",
-    "tiktok",
-    "youtube",
-    "facebook",
-    "reddit",
-    "telegram",
-    "linkedin",
-]
+Platform = str
+"""A platform name from :data:`embedres.platforms.registry.PLATFORMS` (``twitter``,
+``pinterest``...): the registry is the only list of platforms."""
 Status = Literal[
     "ok", "dead", "blocked", "error", "timeout", "loop", "too_many_redirects", "offline"
 ]

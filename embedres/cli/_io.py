@@ -9,7 +9,7 @@ from typing import Any
 from embedres._jsonable import jsonable
 from embedres.errors import InputError
 
-__all__ = ["dump_json", "read_input"]
+__all__ = ["dump_json", "new_bar", "read_input"]
 
 
 def read_input(path: str) -> str:
@@ -35,3 +35,10 @@ def read_input(path: str) -> str:
 def dump_json(value: Any, *, indent: int | None = 2) -> str:
     """Serialise records as JSON text (UTF-8 characters kept as they are)."""
     return json.dumps(jsonable(value), ensure_ascii=False, indent=indent)
+
+
+def new_bar(**kwargs: Any) -> Any:
+    """A tqdm progress bar on stderr (the one place the CLI imports tqdm; imported on first use)."""
+    from tqdm import tqdm
+
+    return tqdm(file=sys.stderr, **kwargs)

@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from embedres import batch
 from embedres.citation import Citation
-from embedres.cli._io import read_input
+from embedres.cli._io import new_bar, read_input
 from embedres.errors import InvalidArgument
 from embedres.export import registry
 from embedres.pipeline import ArchiveMode
@@ -115,10 +115,8 @@ class _Bar:
 
     def __call__(self, done: int, total: int | None) -> None:
         if self.bar is None:
-            from tqdm import tqdm
-
-            self.bar = tqdm(
-                total=total, unit="rec", file=sys.stderr, delay=_PROGRESS_DELAY, disable=None
+            self.bar = new_bar(
+                total=total, unit="rec", delay=_PROGRESS_DELAY, disable=None
             )  # disable=None: only on a terminal
         self.bar.update(done - self.bar.n)
 

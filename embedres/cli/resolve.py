@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 from embedres._jsonable import jsonable
-from embedres.cli._io import read_input
+from embedres.cli._io import new_bar, read_input
 from embedres.errors import InvalidArgument
 
 __all__ = ["register", "run"]
@@ -91,9 +91,7 @@ def _urls(args: argparse.Namespace) -> list[str]:
 def _progress_bar(total: int, wanted: bool | None) -> tuple[Callable[[int, int], None], Any]:
     if wanted is False or (wanted is None and (total < _PROGRESS_FROM or not sys.stderr.isatty())):
         return (lambda done, total: None), None
-    from tqdm import tqdm
-
-    bar = tqdm(total=total, unit="link", file=sys.stderr, dynamic_ncols=True)
+    bar = new_bar(total=total, unit="link", dynamic_ncols=True)
 
     def update(done: int, total: int) -> None:
         bar.update(done - bar.n)

@@ -12,8 +12,8 @@ from embedres.detect.found import Found
 from embedres.detect.markup import Document, looks_like_html, parse_html, plain_document
 from embedres.errors import InputError, InvalidArgument
 from embedres.model import Entity, Extraction, Link, Post
+from embedres.platforms.embeds import MARKUP_TRIGGERS, find_html_posts
 from embedres.platforms.ids import post_time
-from embedres.platforms.registry import find_html_posts
 
 __all__ = ["MAX_INPUT_CHARS", "extract"]
 
@@ -149,7 +149,7 @@ def extract(text: str, *, html: bool | None = None) -> Extraction:
             "extract() reads; split the document"
         )
     is_html = looks_like_html(text) if html is None else html
-    doc = parse_html(text) if is_html else plain_document(text)
+    doc = parse_html(text, MARKUP_TRIGGERS) if is_html else plain_document(text)
     ents = find_entities(doc.text)
     html_posts = find_html_posts(doc) if is_html else []
     blocked = list(doc.code_spans)

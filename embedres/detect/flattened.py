@@ -15,11 +15,11 @@ extended upwards only over lines made of links alone (``https://t.co/…pic.twit
 or over ``>``-quoted lines of the same quote block. It never reaches back past the
 previous post, an HTML embed or a code block, so the article's prose stays prose.
 
-Other fingerprints recognised (§2.9): Instagram ``A post shared by Name (@handle)`` (and
-its translations, with the optional date), Facebook ``Posted by Name on DATE`` (needs a
-date), Threads/Mastodon ``Post by @handle View on Threads|Mastodon`` and TikTok
-``@handle CAPTION ♬ sound``. Reddit's ``Title by u/user in sub`` is too close to prose
-to be reliable and is not recognised.
+Other fingerprints (§2.9) are read by the platform modules' ``text_recognisers``:
+Instagram ``A post shared by Name (@handle)`` (and its translations, with the optional date),
+Facebook ``Posted by Name on DATE`` (needs a date), Threads/Mastodon ``Post by @handle View on
+Threads|Mastodon`` and TikTok ``@handle CAPTION ♬ sound``. Reddit's ``Title by u/user in sub``
+is too close to prose to be reliable and is not recognised.
 """
 
 from __future__ import annotations
@@ -31,20 +31,19 @@ from datetime import date, datetime
 from itertools import chain
 
 from embedres.detect.dates import match_date
-from embedres.detect.found import Found, read_date
+from embedres.detect.found import Found
+from embedres.platforms.base import CLOCK_TIME, HANDLE
 from embedres.platforms.posturls import parse_post_url
+from embedres.platforms.registry import PLATFORMS
 
 __all__ = ["find_text_posts"]
 
-_LABEL = r"[A-Za-z0-9-]{1,63}"
-_HANDLE = rf"[A-Za-z0-9_]{{1,30}}(?:\.{_LABEL}){{0,8}}(?:@{_LABEL}(?:\.{_LABEL}){{1,8}})?"
-_ANCHOR = re.compile(rf"\(\s{{0,2}}@(?P<h>{_HANDLE})\s{{0,2}}\)")
+_ANCHOR = re.compile(rf"\(\s{{0,2}}@(?P<h>{HANDLE})\s{{0,2}}\)")
 _DASH = re.compile(r"(?:&mdash;|&#8212;|â€”|\\-|--|[—–―-]|(?<!\S)\?)(?=[ \t\u00a0]{1,3}\S)")
 _AFTER = re.compile(r"[ \t\u00a0]{0,3}(?:\r?\n[ \t\u00a0>]{0,6})?\[?")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})")
 _MD_LINK = re.compile(r"\]\((?P<url>[^()\s]{1,400})\)")
 _STATUS = re.compile(r"(?:https?://)?[A-Za-z0-9.-]{1,40}/[^\s()\[\]<>]{1,300}")
-_TIME = re.compile(r"(?:,? at| à| um| a las| alle)?\s{1,2}\d{1,2}[:h]\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?")
 _LINK_ONLY = re.compile(
     r"^[\s>]*(?:(?:https?://|pic\.(?:twitter|x)\.com/|www\.)\S{1,400}[\s]*){1,8}$"
 )
@@ -137,7 +136,7 @@ def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
             end, published_text = iso.end(), iso.group(0)
     if when is not None:
         end, published = when.end, when.value
-        tm = _TIME.match(text, end) if platform != "twitter" else None
+        tm = CLOCK_TIME.match(text, end) if platform != "twitter" else None
         if tm:
             end = tm.end()
         published_text = text[when.start : end]
@@ -176,86 +175,6 @@ def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
     ).with_ref(ref if ref is not None and ref.platform == platform else None)
 
 
-_INSTAGRAM = re.compile(
-    r"(?:A (?:post|photo|video) shared by|Une publication partagée par|Ein Beitrag geteilt von|"
-    r"Una publicación compartida de|Uma publicação compartilhada por|Un post condiviso da|"
-    r"Sebuah kiriman dibagikan oleh)[ \u00a0]{1,3}(?P<name>[^()\n]{0,100}?)[ \u00a0]{0,3}"
-    r"\([ \u00a0]?@(?P<h>[A-Za-z0-9._][A-Za-z0-9._ ]{0,31})[ \u00a0]?\)"
-    r"(?:[ \u00a0]{1,3}(?:on|le|am|el|em|il|pada)[ \u00a0]{1,3})?"
-)
-_VIEW_ON_IG = re.compile(
-    r"(?:View this post on Instagram|Voir cette publication sur Instagram|"
-    r"Diesen Beitrag auf Instagram ansehen|Ver esta publicación en Instagram)"
-)
-_FACEBOOK = re.compile(
-    r"(?:Posted by|Publicado por|Posté par)[ \u00a0]{1,3}(?P<name>[^\n]{1,100}?)[ \u00a0]{1,3}"
-    r"(?:on|en|sur)[ \u00a0]{1,3}"
-)
-_POST_BY = re.compile(rf"Post by @(?P<h>{_HANDLE})[\s\u00a0]{{1,6}}View on (?P<p>Threads|Mastodon)")
-_TIKTOK = re.compile(
-    r"(?m)^[ \t]{0,4}@(?P<h>[A-Za-z0-9._]{2,24})[ \t](?P<cap>[^\n♬]{0,2200})♬[^\n]{1,200}"
-)
-
-
-def _instagram(text: str, m: re.Match[str], floor: int) -> Found:
-    end = m.end()
-    when = match_date(text, end) if m.group(0).rstrip().endswith(tuple("nmeald")) else None
-    published = published_text = lang = None
-    if when is not None:
-        tm = _TIME.match(text, when.end)
-        end = tm.end() if tm else when.end
-        tz = re.match(r" ?[A-Z]{2,4}\b", text[end : end + 5])
-        end += tz.end() if tz else 0
-        published, published_text, lang = when.value, text[when.start : end], when.lang
-    else:
-        end = m.end("h") + 1
-        end = text.find(")", end - 1) + 1 or end
-    start, body, span_text = m.start(), None, None
-    view = None
-    for v in _VIEW_ON_IG.finditer(text, max(floor, m.start() - 2500), m.start()):
-        view = v
-    if view is not None:
-        start = view.start()
-        body = text[view.end() : m.start()].strip() or None
-        span_text = (view.end(), m.start()) if body else None
-    return Found(
-        "instagram",
-        (start, end),
-        form="text",
-        author_name=m["name"].strip() or None,
-        author_handle=m["h"].replace(" ", ""),
-        text=body,
-        published=published,
-        published_text=published_text,
-        lang=lang,
-        text_span=span_text,
-    )
-
-
-def _facebook(text: str, m: re.Match[str], floor: int) -> Found | None:
-    tail = text[m.end() : m.end() + 80].split("\n", 1)[0]
-    dm = read_date(tail, None)
-    if dm is None:
-        return None
-    end = m.end() + dm.end
-    if text[end : end + 1].isalpha():  # trailing weekday (tr: "9 Ocak 2017 Pazartesi")
-        end += len(re.match(r"\w{0,20}", text[end:]).group(0))  # type: ignore[union-attr]
-    line_start = text.rfind("\n", 0, m.start()) + 1
-    start = max(line_start, floor)
-    body = text[start : m.start()].strip() or None
-    return Found(
-        "facebook",
-        (start if body else m.start(), end),
-        form="text",
-        author_name=m["name"].strip(),
-        text=body,
-        published=dm.value,
-        published_text=text[m.end() : end].strip(),
-        lang=dm.lang,
-        text_span=(start, m.start()) if body else None,
-    )
-
-
 def _candidates(
     text: str, floor_for: Callable[[int], int], free: Callable[[tuple[int, int]], bool]
 ) -> Iterator[Found]:
@@ -265,23 +184,9 @@ def _candidates(
         found = _attribution(text, m, floor_for(m.start()))
         if found is not None:
             yield found
-    for m in _INSTAGRAM.finditer(text) if "@" in text else ():
-        yield _instagram(text, m, floor_for(m.start()))
-    for m in _FACEBOOK.finditer(text):
-        fb = _facebook(text, m, floor_for(m.start()))
-        if fb is not None:
-            yield fb
-    for m in _POST_BY.finditer(text):
-        platform = "threads" if m["p"] == "Threads" else "mastodon"
-        yield Found(platform, (m.start(), m.end()), form="text", author_handle=m["h"])
-    if "♬" in text:
-        for m in _TIKTOK.finditer(text):
-            span = (m.start("cap"), m.end("cap"))
-            body = m["cap"].strip() or None
-            yield Found(
-                "tiktok", (m.start(), m.end()), form="text", author_handle=m["h"], text=body,
-                text_span=span if body else None,
-            )  # fmt: skip
+    for platform in PLATFORMS:
+        for find in platform.text_recognisers:
+            yield from find(text, floor_for)
 
 
 def _lone_urls(text: str) -> Iterator[Found]:

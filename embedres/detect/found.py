@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import Protocol
 
 from embedres.detect.dates import DateMatch, match_date
 from embedres.detect.markup import Document, Element, Node
-from embedres.platforms.posturls import PostRef, parse_post_url
 
 __all__ = [
     "Found",
-    "Recogniser",
+    "Ref",
     "attribution",
     "block_text",
     "classes",
     "clean_lang",
     "first_p_span",
-    "found_from_ref",
     "read_date",
 ]
+
+
+class Ref(Protocol):
+    """What a parsed post URL offers (:class:`embedres.platforms.base.PostRef`)."""
+
+    @property
+    def post_id(self) -> str: ...
+    @property
+    def canonical_url(self) -> str: ...
+    @property
+    def handle(self) -> str | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +54,7 @@ class Found:
     vis_span: tuple[int, int] | None = None
     """Visible-text span of a whole HTML embed (no text-form post may overlap it)."""
 
-    def with_ref(self, ref: PostRef | None) -> Found:
+    def with_ref(self, ref: Ref | None) -> Found:
         """Fill url, id and handle from a parsed post URL (keeping values already set)."""
         if ref is None:
             return self
@@ -56,9 +65,6 @@ class Found:
             author_handle=self.author_handle or ref.handle,
         )
 
-
-Recogniser = Callable[[Document, int], "Found | None"]
-"""Reads ``doc.elements[index]``; returns None when the element is not its embed."""
 
 # Values of <p lang> that are not languages (Twitter's language detector, §1.1.1 notes).
 _NOT_LANGS = {"und", "zxx", "qme", "qht", "qam", "qct", "qst", "qlt", "qmt", ""}
@@ -143,12 +149,3 @@ def first_p_span(doc: Document, index: int) -> tuple[int, int]:
         if child.parent == index and child.name == "p":
             return child.vis_start, child.vis_end
     return el.vis_start, el.vis_end
-
-
-def found_from_ref(platform: str, doc: Document, index: int, url: str | None) -> Found | None:
-    """A post for an element whose only information is a post URL of ``platform``."""
-    ref = parse_post_url(url or "")
-    if ref is None or ref.platform != platform:
-        return None
-    el = doc.elements[index]
-    return Found(platform, (el.start, el.end)).with_ref(ref)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
 from html import unescape
@@ -48,7 +49,6 @@ _BLOCK = {
 }  # fmt: skip
 _RECORD = {"blockquote", "iframe", "script", "object", "embed"}
 _CODE = {"pre", "code", "kbd", "samp"}
-_DIV_PLUGIN = re.compile(r"\b(?:fb-post|fb-video|fb-comment-embed|reddit-embed|reddit-card)\b")
 
 # A whole tag in one match; possessive quantifiers (Python 3.11+) rule out backtracking.
 _FAST_TAG = re.compile(
@@ -61,7 +61,7 @@ _UNQUOTED = re.compile(r"[^\s>]{0,4096}")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _WS_RUN = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*|[ \t\r\f]{2,}")
 _FENCE = re.compile(r"(?m)^[ \t]{0,3}```")
-_MAYBE_ATTRS = _RECORD | {"div", "amp-twitter", "amp-instagram", "amp-facebook"}
+_MAYBE_ATTRS = _RECORD | {"amp-twitter", "amp-instagram", "amp-facebook"}
 _MAYBE_ATTRS |= {"amp-youtube", "amp-reddit"}
 _NEEDS_WORK = re.compile(r"[&\n\t\r\f]|  ")
 _END_CACHE: dict[str, re.Pattern[str]] = {}
@@ -303,10 +303,17 @@ def _scan_tag(src: str, j: int) -> tuple[bool, str, dict[str, str], int, bool] |
     return is_end, name, attrs, n, False
 
 
-def _attrs(name: str, rest: str, blocks: int) -> dict[str, str]:
+Trigger = tuple[str, str, str]
+"""``(tag, attribute, token)``: record a ``tag`` whose ``attribute`` holds the word ``token``
+(``("div", "class", "fb-post")``); the platform registry lists them."""
+
+
+def _attrs(
+    name: str, rest: str, blocks: int, triggers: dict[str, list[tuple[str, str]]]
+) -> dict[str, str]:
     """Attributes of a tag, read only when a recogniser may need them."""
     wanted = name in _RECORD or name.startswith("amp-") or (name == "p" and blocks > 0)
-    if not wanted and not (name == "div" and ("fb-" in rest or "reddit" in rest)):
+    if not wanted and not any(token in rest for _, token in triggers.get(name, ())):
         return {}
     attrs: dict[str, str] = {}
     for m in _ATTR_ALL.finditer(rest):
@@ -325,19 +332,26 @@ def _raw_end(src: str, name: str, pos: int) -> tuple[int, int]:
     return (m.start(), m.end()) if m else (len(src), len(src))
 
 
-def _record(name: str, attrs: dict[str, str], in_block: bool) -> bool:
+def _record(
+    name: str, attrs: dict[str, str], in_block: bool, triggers: dict[str, list[tuple[str, str]]]
+) -> bool:
     if name in _RECORD or name.startswith("amp-"):
         return True
-    if name == "div":
-        return bool(_DIV_PLUGIN.search(attrs.get("class", "")))
+    if name in triggers and any(
+        token in attrs.get(attr, "").split() for attr, token in triggers[name]
+    ):
+        return True
     return name == "p" and in_block
 
 
-def parse_html(html: str) -> Document:
+def parse_html(html: str, triggers: Collection[Trigger] = ()) -> Document:
     """Read HTML into visible text, an offset map, recorded elements and code spans.
 
     Args:
         html: the raw HTML.
+        triggers: elements to record besides ``blockquote``, ``iframe``, ``script``,
+            ``object``, ``embed`` and ``amp-*`` (the extractor passes the registry's,
+            :data:`embedres.platforms.embeds.MARKUP_TRIGGERS`).
 
     Returns:
         A :class:`Document` whose ``source`` is ``html``.
@@ -346,6 +360,9 @@ def parse_html(html: str) -> Document:
     >>> doc.text
     'Hi there\\n#yes\\n'
     """
+    by_tag: dict[str, list[tuple[str, str]]] = {}
+    for tag_name, attr, token in triggers:
+        by_tag.setdefault(tag_name, []).append((attr, token))
     b = _Builder(html)
     doc, n, i = b.doc, len(html), 0
     stack: list[tuple[str, int]] = []  # (name, index of recorded element or -1)
@@ -372,7 +389,8 @@ def parse_html(html: str) -> Document:
         tag: tuple[bool, str, dict[str, str], int, bool] | None
         if fast is not None:
             name, rest = fast.group(2).lower(), fast.group(3)
-            attrs = _attrs(name, rest, blocks) if name in _MAYBE_ATTRS or blocks else {}
+            wants = name in _MAYBE_ATTRS or name in by_tag or blocks
+            attrs = _attrs(name, rest, blocks, by_tag) if wants else {}
             tag = (bool(fast.group(1)), name, attrs, fast.end(), rest[-1:] == "/")
         else:
             tag = _scan_tag(html, j)
@@ -407,7 +425,7 @@ def parse_html(html: str) -> Document:
             continue
         parent = next((idx for _, idx in reversed(stack[-64:]) if idx >= 0), -1)
         idx = -1
-        if _record(name, attrs, blocks > 0):
+        if _record(name, attrs, blocks > 0, by_tag):
             idx = len(doc.elements)
             doc.elements.append(Element(name, attrs, j, i, b.length, b.length, parent))
         if name in _RAW_TEXT and not self_closing:

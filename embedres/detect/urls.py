@@ -15,6 +15,7 @@ from urllib.parse import unquote_plus, urlsplit, urlunsplit
 from embedres.errors import InvalidArgument
 from embedres.model import LinkKind
 from embedres.platforms.posturls import parse_post_url
+from embedres.platforms.registry import PLATFORMS
 
 __all__ = [
     "MEDIA_HOSTS",
@@ -31,12 +32,13 @@ __all__ = [
 # ../shared/docs/resolve_archive.md section 4b (t.co, bit.ly and its j.mp/bitly vanity
 # domains, ow.ly/ht.ly, buff.ly, dlvr.it, fb.me, goo.gl, tinyurl.com, lnkd.in, trib.al,
 # youtu.be) and the common shortener lists that resolvers ship (urlexpander's constants,
-# unshortenit), restricted to hosts that serve nothing but redirects.
-SHORTENER_HOSTS = frozenset(
+# unshortenit), restricted to hosts that serve nothing but redirects. The platforms' own
+# wrappers and share links (t.co, fb.me, lnkd.in, youtu.be...) come from their modules.
+_GENERIC_SHORTENERS = frozenset(
     {
-        # Platforms' own wrappers and share links.
-        "t.co", "fb.me", "on.fb.me", "lnkd.in", "youtu.be", "amzn.to", "amzn.eu",
-        "spoti.fi", "apple.co", "flic.kr", "aka.ms", "g.co", "goo.gl", "msft.it",
+        # Other companies' wrappers and share links.
+        "amzn.to", "amzn.eu", "spoti.fi", "apple.co", "flic.kr", "aka.ms", "g.co", "goo.gl",
+        "msft.it",
         # General-purpose shorteners.
         "bit.ly", "j.mp", "bitly.is", "ow.ly", "ht.ly", "buff.ly", "dlvr.it", "tinyurl.com",
         "is.gd", "v.gd", "t.ly", "tiny.cc", "rebrand.ly", "cutt.ly", "shorturl.at", "rb.gy",
@@ -49,8 +51,10 @@ SHORTENER_HOSTS = frozenset(
         "fxn.ws", "on.ft.com", "on.wsj.com", "blbrd.cm", "lemde.fr", "fr24.fr",
     }
 )  # fmt: skip
-MEDIA_HOSTS = frozenset({"pic.twitter.com", "pic.x.com"})
-"""Display form of a tweet's media link: same code as ``https://t.co/CODE``."""
+SHORTENER_HOSTS = _GENERIC_SHORTENERS | frozenset(h for p in PLATFORMS for h in p.short_hosts)
+"""Hosts whose links are ``short``: generic shorteners plus each platform's own."""
+MEDIA_HOSTS = frozenset(h for p in PLATFORMS for h in p.media_hosts)
+"""Display form of a post's media link, e.g. ``pic.twitter.com/CODE`` for ``t.co/CODE``."""
 
 _DEFAULT_PORTS = {"http": "80", "https": "443"}
 
@@ -222,20 +226,11 @@ _TRACKING = frozenset(
     }
 )  # fmt: skip
 _TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_")
-# Per-host share parameters. Twitter/X share sheet adds s= and t= (help.x.com, "share a
-# post"; seen as ?s=20&t=...), embeds add ref_src/ref_url (publish.twitter.com snippet);
-# YouTube share links add si= (since 2023) and feature=; Instagram igsh/igshid; TikTok
-# share links _r, _t, is_from_webapp, sender_device; Spotify si.
+# Per-host share parameters: each platform module lists its own (Twitter's s/t/ref_src,
+# YouTube's si/feature, TikTok's _r/_t...); Spotify share links add si.
 _HOST_TRACKING: dict[str, frozenset[str]] = {
-    "twitter.com": frozenset({"s", "t", "ref_src", "ref_url", "src"}),
-    "x.com": frozenset({"s", "t", "ref_src", "ref_url", "src"}),
-    "mobile.twitter.com": frozenset({"s", "t", "ref_src", "ref_url", "src"}),
-    "youtube.com": frozenset({"si", "feature", "pp"}),
-    "m.youtube.com": frozenset({"si", "feature", "pp"}),
-    "youtu.be": frozenset({"si", "feature"}),
-    "tiktok.com": frozenset({"_r", "_t", "is_from_webapp", "sender_device", "sender_web_id"}),
     "open.spotify.com": frozenset({"si"}),
-    "facebook.com": frozenset({"mibextid", "__tn__", "__cft__[0]", "sfnsn", "rdid"}),
+    **{host: names for p in PLATFORMS for host, names in p.tracking.items()},
 }
 
 

@@ -17,27 +17,14 @@ from urllib.parse import urlsplit
 from embedres.errors import InvalidArgument
 from embedres.export.protocol import Citable
 from embedres.export.styles import long_date, safe_url
+from embedres.platforms.embeds import WIDGET_SCRIPTS as _WIDGETS
+from embedres.platforms.embeds import is_widget_script
 
 __all__ = ["WIDGET_SCRIPTS", "replace_embeds", "static_blockquote"]
 
-WIDGET_SCRIPTS: tuple[tuple[str, str], ...] = (
-    ("platform.twitter.com", "/widgets.js"),
-    ("platform.x.com", "/widgets.js"),
-    ("www.instagram.com", "/embed.js"),
-    ("instagram.com", "/embed.js"),
-    ("platform.instagram.com", "/"),
-    ("www.tiktok.com", "/embed.js"),
-    ("embed.bsky.app", "/static/embed.js"),
-    ("connect.facebook.net", "/"),
-    ("embed.reddit.com", "/widgets.js"),
-    ("embed.redditmedia.com", "/widgets/"),
-    ("www.redditstatic.com", "/comment-embed.js"),
-    ("www.threads.net", "/embed.js"),
-    ("www.threads.com", "/embed.js"),
-    ("telegram.org", "/js/telegram-widget.js"),
-)
-"""(host, path prefix) of the widget scripts that are removed; Mastodon's ``/embed.js`` is
-removed from the instances whose posts were replaced."""
+WIDGET_SCRIPTS = _WIDGETS
+"""(host, path prefix) of the widget scripts that are removed, from the platform registry;
+Mastodon's ``/embed.js`` (host ``""``) is removed from the instances whose posts were replaced."""
 
 # Bounded repetitions keep these linear on hostile markup (no nested unbounded quantifiers).
 _SCRIPT = re.compile(r"<script\b([^>]{0,4000})>\s{0,1000}</script\s{0,20}>", re.IGNORECASE)
@@ -104,16 +91,7 @@ def static_blockquote(c: Citable) -> str:
 
 
 def _is_widget(src: str, extra_hosts: set[str]) -> bool:
-    if src.startswith("//"):
-        src = "https:" + src
-    try:
-        parts = urlsplit(src)
-    except ValueError:
-        return False
-    host, path = (parts.hostname or "").lower(), parts.path
-    if host in extra_hosts and path == "/embed.js":
-        return True
-    return any(host == h and path.startswith(p) for h, p in WIDGET_SCRIPTS)
+    return is_widget_script(src, own_hosts=extra_hosts)
 
 
 def _strip_widgets(html: str, extra_hosts: set[str]) -> str:

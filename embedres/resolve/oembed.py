@@ -28,6 +28,7 @@ from embedres.net.network import Network, NetworkConfig
 
 if TYPE_CHECKING:  # requests is imported on first use only
     from embedres.net.client import HttpClient
+from embedres.platforms.registry import PLATFORMS, platform_named
 
 __all__ = [
     "CACHE_NAMESPACE",
@@ -45,15 +46,8 @@ OEmbedFields = dict[str, Any]
 Fetch = Callable[[str], bytes | None]
 """``fetch(url) -> body`` of a 200 answer, or None for any failure (never raises)."""
 
-ENDPOINTS = {
-    # lang=en makes the date inside Twitter's html English, which parse_oembed reads.
-    "twitter": "https://publish.twitter.com/oembed?{query}&omit_script=1&dnt=true&lang=en",
-    "bluesky": "https://embed.bsky.app/oembed?{query}",
-    "youtube": "https://www.youtube.com/oembed?{query}&format=json",
-    "tiktok": "https://www.tiktok.com/oembed?{query}",
-    "reddit": "https://www.reddit.com/oembed?{query}",
-}
-"""Endpoint templates per platform (Mastodon's depends on the instance)."""
+ENDPOINTS = {p.name: p.oembed for p in PLATFORMS if p.oembed is not None}
+"""Endpoint templates per platform, from the registry (``{host}``: the post's own instance)."""
 
 CACHE_NAMESPACE = "oembed/v1"
 CACHE_TTL = 7 * 86400.0  # posts rarely change; Bluesky says cache_age 86400, X far longer
@@ -81,11 +75,11 @@ def endpoint_for(platform: str, url: str) -> str | None:
     if not url.startswith("https://"):
         return None
     query = urlencode({"url": url})
-    if platform == "mastodon":
-        host = urlsplit(url).hostname
-        return f"https://{host}/api/oembed?{query}" if host else None
     template = ENDPOINTS.get(platform)
-    return template.format(query=query) if template else None
+    if template is None:
+        return None
+    host = urlsplit(url).hostname if "{host}" in template else ""
+    return template.format(query=query, host=host) if host is not None else None
 
 
 class _EmbedHTML(HTMLParser):
@@ -154,6 +148,8 @@ def parse_oembed(platform: str, data: Any) -> OEmbedFields:
     """
     if not isinstance(data, dict):
         return {}
+    entry = platform_named(platform)
+    reads = entry.oembed_reads if entry is not None else frozenset()
     out: OEmbedFields = {}
     name = data.get("author_name")
     if isinstance(name, str) and name.strip():
@@ -162,11 +158,11 @@ def parse_oembed(platform: str, data: Any) -> OEmbedFields:
     author_url = data.get("author_url")
     if not handle and isinstance(author_url, str):
         m = re.search(r"/(?:@|profile/|user/)?([A-Za-z0-9_.-]{1,64})/?$", author_url)
-        handle = m.group(1) if m and platform in ("twitter", "bluesky", "tiktok") else None
+        handle = m.group(1) if m and "author_url" in reads else None
     if isinstance(handle, str) and handle:
         out["author_handle"] = handle.lstrip("@")
     markup = data.get("html")
-    if platform in ("twitter", "bluesky") and isinstance(markup, str):
+    if "html" in reads and isinstance(markup, str):
         parser = _EmbedHTML()
         parser.feed(markup[:_MAX_BODY])
         text = "".join(parser.text).strip()
@@ -179,7 +175,7 @@ def parse_oembed(platform: str, data: Any) -> OEmbedFields:
         if when is not None:
             out["published"], out["published_text"] = when, shown
     title = data.get("title")
-    if platform in ("youtube", "tiktok", "reddit") and isinstance(title, str) and title.strip():
+    if "title" in reads and isinstance(title, str) and title.strip():
         out["text"] = title.strip()
     return out
 

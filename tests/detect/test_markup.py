@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from embedres.detect.markup import fragment, looks_like_html, parse_html, plain_document
+from embedres.platforms.embeds import MARKUP_TRIGGERS
 from tests.support.paths import CASES as CASES_DIR
 
 CASES = json.loads((CASES_DIR / "posts_markup.json").read_text("utf-8"))
@@ -53,7 +54,7 @@ def test_recorded_elements_and_parents() -> None:
         '<script async src="//platform.twitter.com/widgets.js"></script>'
         '<amp-youtube data-videoid="v">'
     )
-    doc = parse_html(html)
+    doc = parse_html(html, MARKUP_TRIGGERS)
     names = [(el.name, el.parent) for el in doc.elements]
     assert names == [("blockquote", -1), ("p", 0), ("div", -1), ("script", -1), ("amp-youtube", -1)]
     quote = doc.elements[0]

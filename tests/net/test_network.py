@@ -11,7 +11,7 @@ import pytest
 import embedres
 from embedres import Archiver, InvalidArgument, Network, NetworkConfig, Resolver
 from embedres.errors import ArchiveUnavailable, CaptureFailed
-from tests._servers import LoopbackServer, redirect, respond
+from tests.support.servers import LoopbackServer, redirect, respond
 
 
 def _walk(config: NetworkConfig, url: str) -> tuple[bool, str, str, str | None, bool]:

@@ -16,8 +16,9 @@ from embedres.cli import build_parser, main
 from embedres.errors import InvalidArgument
 from embedres.export import registry
 from embedres.export.protocol import Citable
+from tests.support import paths
 
-PACKAGE = Path(__file__).parent.parent / "embedres"
+PACKAGE = paths.REPO / "embedres"
 CITATION = Citation(
     post=Post("twitter", (0, 10), author_name="Ann", author_handle="ann", text="Hello",
               published=date(2015, 2, 7), url="https://twitter.com/ann/status/20"),

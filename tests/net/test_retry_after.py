@@ -66,7 +66,7 @@ def test_any_http_date_is_read_or_refused(when: datetime) -> None:
 def test_resolver_survives_a_superscript_retry_after_over_a_real_socket() -> None:
     """Regression: a 429 with ``Retry-After: ³`` (latin-1 byte 0xB3) is a status, not a crash."""
     from embedres import Resolver
-    from tests._servers import LoopbackServer, respond
+    from tests.support.servers import LoopbackServer, respond
 
     srv = LoopbackServer({"/x": respond(429, [("Retry-After", "³")])})
     with srv, Resolver(cache=None, allow_hosts=(f"127.0.0.1:{srv.port}",), max_retries=1) as r:

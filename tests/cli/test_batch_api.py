@@ -23,8 +23,9 @@ from embedres.cli import main
 from embedres.detect.extractor import extract as real_extract
 from embedres.errors import InputError, InvalidArgument
 from embedres.model import Resolution
+from tests.support import paths
 
-SEED = next(iter(sorted((Path(__file__).parent.parent / "seeds").glob("*.txt"))))
+SEED = paths.SEED
 ARTICLE = SEED.read_text("utf-8")
 TWEET_HTML = (
     '<blockquote class="twitter-tweet"><p lang="en">Hi there</p>&mdash; Ann (@ann) '

@@ -1,0 +1,109 @@
+"""Mastodon: status URLs on any instance, blockquote and iframe embeds, snowflake ids (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+
+from embedres.detect.found import Found, classes
+from embedres.detect.markup import Document
+from embedres.platforms.base import (
+    HANDLE,
+    ParseUrl,
+    Platform,
+    PostRef,
+    as_int,
+    found_from_ref,
+    from_ms,
+)
+
+__all__ = ["PLATFORM", "mastodon_time"]
+
+_USER = r"[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]{1,253})?"
+_PATHS = (
+    re.compile(rf"^/(?:web/)?@(?P<u>{_USER})/(?P<id>\d{{1,20}})(?:/embed)?/?$"),
+    re.compile(
+        r"^/users/(?P<u>[A-Za-z0-9_]{1,30})/(?:statuses|updates)/(?P<id>\d{1,20})(?:/embed)?/?$"
+    ),
+)
+# Hosts whose /@user/123 paths are not Mastodon posts (the registry also skips every host
+# another platform claims).
+_NOT_MASTODON = {"medium.com", "youtube.com", "tiktok.com", "threads.net", "threads.com"}
+
+
+def _parse(host: str, path: str, query: dict[str, list[str]]) -> PostRef | None:
+    if host in _NOT_MASTODON or "." not in host:
+        return None
+    for pattern in _PATHS:
+        m = pattern.match(path)
+        if m:
+            user = m["u"]
+            handle = user if "@" in user else f"{user}@{host}"
+            return PostRef("mastodon", m["id"], f"https://{host}/@{user}/{m['id']}", handle)
+    return None
+
+
+# Mastodon snowflakes appeared in v2.0 (Oct 2017); earlier (and remote-legacy) ids are
+# small counters whose ``>> 16`` lands in 1970. Mastodon itself started in 2016.
+_MASTODON_MIN = datetime(2016, 3, 1, tzinfo=timezone.utc)
+
+
+def mastodon_time(post_id: str | int) -> datetime | None:
+    """Return the UTC time in a Mastodon status id (ids are per instance): ``id >> 16`` ms.
+
+    Args:
+        post_id: the status id, as digits or an int.
+
+    Returns:
+        The time, with millisecond precision; None for legacy sequential ids (before
+        Mastodon 2.0) whose decoded time falls before March 2016.
+
+    Raises:
+        InvalidArgument: ``post_id`` is not a non-negative 64-bit decimal id.
+
+    >>> mastodon_time("114638610368343397").date()
+    datetime.date(2025, 6, 6)
+    >>> mastodon_time(12345) is None
+    True
+    """
+    when = from_ms(as_int(post_id, "mastodon") >> 16)
+    return when if when >= _MASTODON_MIN else None
+
+
+def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
+    el = doc.elements[index]
+    if el.name == "iframe":
+        src = el.attrs.get("src", "")
+        if "mastodon-embed" not in classes(el) and not src.rstrip("/").endswith("/embed"):
+            return None
+        return found_from_ref("mastodon", doc, index, parse, src)
+    if el.name != "blockquote" or "mastodon-embed" not in classes(el):
+        return None
+    return found_from_ref("mastodon", doc, index, parse, el.attrs.get("data-embed-url"))
+
+
+_POST_BY = re.compile(rf"Post by @(?P<h>{HANDLE})[\s\u00a0]{{1,6}}View on Mastodon")
+
+
+def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``Post by @handle View on Mastodon``."""
+    for m in _POST_BY.finditer(text):
+        yield Found("mastodon", (m.start(), m.end()), form="text", author_handle=m["h"])
+
+
+PLATFORM = Platform(
+    name="mastodon",
+    label="Mastodon",
+    genre="Post",
+    hosts=frozenset(),
+    parse=_parse,
+    recognisers=(_recognise,),
+    text_recognisers=(_find_text,),
+    embed_classes=frozenset({"mastodon-embed"}),
+    widget_scripts=(("", "/embed.js"),),
+    oembed="https://{host}/api/oembed?{query}",
+    post_time=mastodon_time,
+    any_host=True,
+)
+"""Mastodon (any instance)."""

@@ -1,0 +1,56 @@
+"""Threads: post URLs, blockquote embeds; ids are Instagram shortcodes (pure)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from embedres.detect.found import Found, classes
+from embedres.detect.markup import Document
+from embedres.platforms.base import HANDLE, ParseUrl, Platform, PostRef, found_from_ref
+from embedres.platforms.instagram import shortcode_time
+
+__all__ = ["PLATFORM"]
+
+_POST = re.compile(r"^/@(?P<u>[A-Za-z0-9._]{1,30})/post/(?P<id>[A-Za-z0-9_-]{5,40})(?:/embed)?/?$")
+_T = re.compile(r"^/t/(?P<id>[A-Za-z0-9_-]{5,40})/?$")
+
+
+def _parse(host: str, path: str, query: dict[str, list[str]]) -> PostRef | None:
+    m = _POST.match(path)
+    if m:
+        url = f"https://www.threads.net/@{m['u']}/post/{m['id']}"
+        return PostRef("threads", m["id"], url, m["u"])
+    m = _T.match(path)
+    return PostRef("threads", m["id"], f"https://www.threads.net/t/{m['id']}") if m else None
+
+
+def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
+    el = doc.elements[index]
+    if el.name != "blockquote" or "text-post-media" not in classes(el):
+        return None
+    return found_from_ref("threads", doc, index, parse, el.attrs.get("data-text-post-permalink"))
+
+
+_POST_BY = re.compile(rf"Post by @(?P<h>{HANDLE})[\s\u00a0]{{1,6}}View on Threads")
+
+
+def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``Post by @handle View on Threads``."""
+    for m in _POST_BY.finditer(text):
+        yield Found("threads", (m.start(), m.end()), form="text", author_handle=m["h"])
+
+
+PLATFORM = Platform(
+    name="threads",
+    label="Threads",
+    genre="Post",
+    hosts=frozenset({"threads.net", "threads.com"}),
+    parse=_parse,
+    recognisers=(_recognise,),
+    text_recognisers=(_find_text,),
+    embed_classes=frozenset({"text-post-media"}),
+    widget_scripts=(("www.threads.net", "/embed.js"), ("www.threads.com", "/embed.js")),
+    post_time=shortcode_time,
+)
+"""Threads (Meta: oEmbed needs a token)."""

@@ -1,0 +1,135 @@
+"""Twitter / X: status URLs, blockquote and AMP embeds, snowflake ids (pure).
+
+Canonical host ``twitter.com``: the host of every embed permalink written before 2024 and of
+Wikipedia's ``{{cite tweet}}``; it redirects to x.com.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from embedres.detect.found import Found, classes
+from embedres.detect.markup import Document
+from embedres.platforms.base import (
+    ParseUrl,
+    Platform,
+    PostRef,
+    as_int,
+    found_from_ref,
+    from_ms,
+    quote_post,
+    split_url,
+)
+
+__all__ = ["PLATFORM", "snowflake_time", "status_parts"]
+
+_HANDLE = r"[A-Za-z0-9_]{1,20}"
+_STATUS = re.compile(
+    rf"^/(?:#!/)?(?P<u>{_HANDLE})/status(?:es)?/(?P<id>\d{{1,20}})"
+    r"(?:/(?P<m>photo|video)/\d{1,2})?/?$"
+)
+_ANON = re.compile(r"^/i/(?:web/)?status/(?P<id>\d{1,20})/?$")
+_RESERVED = {"i", "search", "hashtag", "intent", "share", "home", "settings", "explore"}
+_HOSTS = frozenset({"twitter.com", "x.com", "fxtwitter.com", "vxtwitter.com", "fixupx.com"})
+
+
+def _parse(host: str, path: str, query: dict[str, list[str]]) -> PostRef | None:
+    m = _STATUS.match(path)
+    if m and m["u"].lower() not in _RESERVED:
+        sid = m["id"].lstrip("0") or "0"
+        return PostRef("twitter", sid, f"https://twitter.com/{m['u']}/status/{sid}", m["u"])
+    m = _ANON.match(path)
+    if m:
+        sid = m["id"].lstrip("0") or "0"
+        return PostRef("twitter", sid, f"https://twitter.com/i/web/status/{sid}")
+    return None
+
+
+def status_parts(url: str) -> tuple[str, str, str | None] | None:
+    """Split a Twitter/X status URL into handle, status id and media kind.
+
+    Args:
+        url: a URL (scheme optional).
+
+    Returns:
+        ``(handle, status_id, "photo" | "video" | None)``, or None for other URLs
+        (including handle-less ``/i/web/status/`` ones).
+
+    >>> status_parts("https://twitter.com/RTenfrancais/status/666644331478798336/photo/1")
+    ('RTenfrancais', '666644331478798336', 'photo')
+    >>> status_parts("https://example.org/") is None
+    True
+    """
+    parts = split_url(url)
+    if parts is None or parts[0] not in _HOSTS:
+        return None
+    m = _STATUS.match(parts[1])
+    if m is None or m["u"].lower() in _RESERVED:
+        return None
+    return m["u"], m["id"].lstrip("0") or "0", m["m"]
+
+
+# Last id before Snowflake (4 Nov 2010), after TweetedAt's PRE_SNOWFLAKE_END_TID.
+_FIRST_SNOWFLAKE = 29700859248
+_TWITTER_EPOCH_MS = 1288834974657
+
+
+def snowflake_time(post_id: str | int) -> datetime | None:
+    """Return the UTC time a tweet was posted, from its status id.
+
+    ``(id >> 22) + 1288834974657`` ms (see docs/posts.md for sources).
+
+    Args:
+        post_id: the status id, as digits or an int.
+
+    Returns:
+        The time, with millisecond precision; None for pre-snowflake ids (before
+        4 Nov 2010), which carry no time.
+
+    Raises:
+        InvalidArgument: ``post_id`` is not a non-negative 64-bit decimal id.
+
+    >>> snowflake_time("667646910161883136").isoformat()
+    '2015-11-20T10:13:22.319000+00:00'
+    >>> snowflake_time(20) is None
+    True
+    """
+    value = as_int(post_id, "twitter")
+    if value < _FIRST_SNOWFLAKE:
+        return None
+    return from_ms((value >> 22) + _TWITTER_EPOCH_MS)
+
+
+def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
+    el = doc.elements[index]
+    if el.name == "amp-twitter":
+        url = f"https://twitter.com/i/web/status/{el.attrs.get('data-tweetid', '')}"
+        return found_from_ref("twitter", doc, index, parse, url)
+    if el.name != "blockquote" or not classes(el) & {"twitter-tweet", "twitter-video"}:
+        return None
+    return quote_post(doc, index, "twitter", None, parse)
+
+
+_SHARE = frozenset({"s", "t", "ref_src", "ref_url", "src"})
+
+PLATFORM = Platform(
+    name="twitter",
+    label="Twitter",
+    genre="Post",
+    hosts=_HOSTS,
+    parse=_parse,
+    recognisers=(_recognise,),
+    embed_classes=frozenset({"twitter-tweet", "twitter-video"}),
+    widget_scripts=(("platform.twitter.com", "/widgets.js"), ("platform.x.com", "/widgets.js")),
+    # lang=en makes the date inside Twitter's html English, which parse_oembed reads.
+    oembed="https://publish.twitter.com/oembed?{query}&omit_script=1&dnt=true&lang=en",
+    oembed_reads=frozenset({"author_url", "html"}),
+    post_time=snowflake_time,
+    # Share sheet adds s= and t= (help.x.com, "share a post"; seen as ?s=20&t=...), embeds
+    # add ref_src/ref_url (publish.twitter.com snippet).
+    tracking={"twitter.com": _SHARE, "x.com": _SHARE, "mobile.twitter.com": _SHARE},
+    short_hosts=frozenset({"t.co"}),
+    media_hosts=frozenset({"pic.twitter.com", "pic.x.com"}),
+)
+"""Twitter / X."""

@@ -1,0 +1,74 @@
+"""YouTube: watch, short, embed and playlist URLs, iframe/object/AMP embeds (pure)."""
+
+from __future__ import annotations
+
+import re
+
+from embedres.detect.found import Found
+from embedres.detect.markup import Document, fragment
+from embedres.platforms.base import ParseUrl, Platform, PostRef, found_from_ref, src
+
+__all__ = ["PLATFORM"]
+
+_YT_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+_YT_PATH = re.compile(r"^/(?:embed|shorts|live|v|e)/(?P<id>[A-Za-z0-9_-]{11})(?:[/&;].*)?$")
+_YT_LIST = re.compile(r"^[A-Za-z0-9_-]{2,64}$")
+
+
+def _parse(host: str, path: str, query: dict[str, list[str]]) -> PostRef | None:
+    vid: str | None = None
+    if host == "youtu.be":
+        vid = path.strip("/") or None
+    elif path.rstrip("/") == "/watch":
+        vid = (query.get("v") or [""])[0]
+    else:
+        m = _YT_PATH.match(path)
+        vid = m["id"] if m else None
+    plist = (query.get("list") or [""])[0]
+    if path.rstrip("/") in ("/playlist", "/embed/videoseries") and _YT_LIST.match(plist):
+        return PostRef("youtube", plist, f"https://www.youtube.com/playlist?list={plist}")
+    if vid and _YT_ID.match(vid):
+        return PostRef("youtube", vid, f"https://www.youtube.com/watch?v={vid}")
+    return None
+
+
+def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
+    el = doc.elements[index]
+    if el.name == "amp-youtube":
+        vid = el.attrs.get("data-videoid", "")
+        return found_from_ref(
+            "youtube", doc, index, parse, f"https://www.youtube.com/watch?v={vid}"
+        )
+    if el.name in ("iframe", "embed"):
+        return found_from_ref("youtube", doc, index, parse, src(doc, index))
+    if el.name != "object":
+        return None
+    if el.attrs.get("data"):
+        return found_from_ref("youtube", doc, index, parse, el.attrs["data"])
+    tag = fragment(doc.source[el.start : el.end])
+    movie = tag.find("param", name="movie") if tag is not None else None
+    embed = tag.find("embed") if tag is not None else None
+    url = (movie.get("value") if movie is not None else None) or (
+        embed.get("src") if embed is not None else None
+    )
+    return found_from_ref("youtube", doc, index, parse, url)
+
+
+PLATFORM = Platform(
+    name="youtube",
+    label="YouTube",
+    genre="Video",
+    hosts=frozenset({"youtube.com", "youtube-nocookie.com", "youtu.be"}),
+    oembed="https://www.youtube.com/oembed?{query}&format=json",
+    oembed_reads=frozenset({"title"}),
+    # Share links add si= (since 2023) and feature=.
+    tracking={
+        "youtube.com": frozenset({"si", "feature", "pp"}),
+        "m.youtube.com": frozenset({"si", "feature", "pp"}),
+        "youtu.be": frozenset({"si", "feature"}),
+    },
+    short_hosts=frozenset({"youtu.be"}),
+    parse=_parse,
+    recognisers=(_recognise,),
+)
+"""YouTube (video ids carry no time)."""
