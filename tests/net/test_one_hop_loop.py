@@ -1,6 +1,7 @@
-"""Issue #10: one redirect walker. Only ``embedres/net/hops.py`` reads redirects and only it
-calls a client's ``request`` from inside a loop; a second hop loop (like the capture's old
-``fetch_chain``) makes these tests fail."""
+"""Issue #10: one redirect walker and one pacer. Only ``embedres/net/hops.py`` reads
+redirects and only it calls a client's ``request`` from inside a loop (a second hop loop, like
+the capture's old ``fetch_chain``, fails these tests); pacing classes live in
+``net/ratelimit.py`` only."""
 
 from __future__ import annotations
 
@@ -67,3 +68,19 @@ def test_the_check_sees_a_hop_loop() -> None:
     assert _requests_in_loops(ast.parse(loop)) == 1
     assert _imports_redirects(ast.parse("from embedres.net.redirects import location"))
     assert _imports_redirects(ast.parse("from embedres.net import redirects as r"))
+
+
+def _pacing_classes(tree: ast.Module) -> set[str]:
+    return {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ClassDef)
+        and any(word in node.name for word in ("Pacer", "Limiter", "Throttle"))
+    }
+
+
+def test_one_pacer_module() -> None:
+    """Issue #10: pacing lives in ``net/ratelimit.py`` only (no second Pacer beside it)."""
+    owners = {str(p.relative_to(_ROOT)) for p, tree in _modules() if _pacing_classes(tree)}
+    assert owners == {"net/ratelimit.py"}
+    assert _pacing_classes(ast.parse("class LimiterPacer:\n    pass\n")) == {"LimiterPacer"}
