@@ -37,7 +37,8 @@ from embedres.errors import ArchiveUnavailable, CaptureFailed, InvalidArgument, 
 from embedres.model import Snapshot
 from embedres.net.network import Network, NetworkConfig
 from embedres.net.options import check_flag, check_hosts
-from embedres.net.transport import LimiterPacer, Pacer, Reply, Transport, shared_pacer
+from embedres.net.ratelimit import Pacer, shared_pacer
+from embedres.net.transport import Reply, Transport
 
 if TYPE_CHECKING:  # the HTTP layer (requests) and warcio are imported on first use only
     from embedres.archive.warc import WarcFiles
@@ -205,8 +206,11 @@ class Archiver:
         with self._client_lock:
             if key not in self._pacers:
                 if self._limiter is not None:
-                    self._pacers[key] = LimiterPacer(
-                        self._limiter, f"{key[0]}:{kind}", clock=self._clock, sleep=self._sleep
+                    self._pacers[key] = Pacer(
+                        limiter=self._limiter,
+                        key=f"{key[0]}:{kind}",
+                        clock=self._clock,
+                        sleep=self._sleep,
                     )
                 else:
                     self._pacers[key] = Pacer(interval, clock=self._clock, sleep=self._sleep)

@@ -5,12 +5,12 @@ save, and the hop-by-hop fetch that a local WARC capture records.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import datetime, timezone
-from urllib.parse import urljoin, urlsplit
+from datetime import datetime
+from urllib.parse import urlsplit
 
 from embedres.archive.warc import Exchange
 from embedres.errors import CaptureFailed, UnsafeURL
-from embedres.net import redirects as _redirects
+from embedres.net import hops as _hops
 from embedres.net.client import (
     BlockedAddress,
     FetchError,
@@ -130,38 +130,42 @@ def fetch_chain(
 ) -> list[Exchange]:
     """GET ``url`` and each redirect target in turn, keeping every full (capped) response.
 
-    Bodies are kept as sent (``Content-Encoding`` still applied) so the WARC holds what the
-    server said; the address policy is checked at every hop's connect.
+    The hops are walked by :func:`embedres.net.hops.walk_through` (the resolver's walk) with
+    bodies kept, in-page redirects not followed and no retries. Bodies are kept as sent
+    (``Content-Encoding`` still applied) so the WARC holds what the server said; the address
+    policy is checked at every hop's connect.
 
     Raises:
         CaptureFailed: a hop could not be fetched (``blocked``, ``timeout``, ``error``), a
             URL repeats (``loop``) or there are more than ``max_redirects`` redirects.
     """
-    exchanges: list[Exchange] = []
-    seen: set[str] = set()
-    current = url
-    for _ in range(max_redirects + 1):
-        try:
-            key = cache_key(current)  # the resolver's loop key: one idea of "the same URL"
-        except ValueError:
-            raise CaptureFailed(f"unusable URL {current[:200]!r}", url=url) from None
-        if key in seen:
-            raise CaptureFailed(f"redirect loop at {current[:200]}", status="loop", url=url)
-        seen.add(key)
-        started = datetime.now(timezone.utc)
-        try:
-            resp = client.request(
-                "GET", current, read="all", max_body=max_bytes, timeout=timeout, decode=False
-            )
-        except FetchError as exc:
-            raise CaptureFailed(
-                f"cannot fetch {current[:200]}: {exc}", status=_status_of(exc), url=url
-            ) from None
-        exchanges.append(_exchange(resp, started))
-        location = _redirects.location(resp.headers)
-        if not _redirects.is_redirect(resp.status, resp.headers) or not location:
-            return exchanges
-        current = urljoin(current, location)
-    raise CaptureFailed(
-        f"more than {max_redirects} redirects", status="too_many_redirects", url=url
+    try:
+        cache_key(url)  # the walk's loop key must be computable for the first URL
+    except ValueError:
+        raise CaptureFailed(f"unusable URL {url[:200]!r}", url=url) from None
+    settings = _hops.Settings(
+        timeout=float("inf"),
+        max_redirects=max_redirects,
+        max_retries=0,
+        max_retry_after=0.0,
+        backoff=0.0,
+        in_page=False,
+        keep_bodies=True,
+        max_body=max_bytes,
+        hop_timeout=timeout,
     )
+    walk = _hops.Walk(url=url, current=url)
+    result = _hops.walk_through(walk, client, settings)
+    last = result.chain[-1] if result.chain else None
+    if result.status in ("loop", "too_many_redirects"):
+        raise CaptureFailed(result.error or result.status, status=result.status, url=url)
+    if last is not None and last.status_code is None:  # no answer at the last hop
+        status = result.status if result.status in ("blocked", "timeout") else "error"
+        raise CaptureFailed(
+            f"cannot fetch {last.url[:200]}: {result.error}", status=status, url=url
+        )
+    if not walk.answers:
+        raise CaptureFailed(result.error or "no answer", url=url)
+    if result.error and result.error.startswith("unusable redirect target"):
+        raise CaptureFailed(result.error, url=url)
+    return [_exchange(resp, sent) for sent, resp in walk.answers]

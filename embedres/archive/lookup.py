@@ -29,8 +29,9 @@ from embedres.archive.wayback import (
 )
 from embedres.errors import ArchiveError, ArchiveUnavailable, RateLimited, UnsafeURL
 from embedres.model import Snapshot
+from embedres.net.ratelimit import Pacer
 from embedres.net.retryafter import parse_retry_after
-from embedres.net.transport import Pacer, Reply, Transport, Unreachable
+from embedres.net.transport import Reply, Transport, Unreachable
 
 __all__ = [
     "Session",

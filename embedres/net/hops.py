@@ -3,7 +3,10 @@
 :class:`Walk` holds a link's state; :func:`step` makes one request and either finishes the
 walk (``walk.result``), asks to continue at once (returns None), or asks to be parked until a
 monotonic time (returns it) — for a ``Retry-After`` or a backoff — so a scheduler never has to
-sleep in a worker. The resolver (:mod:`embedres.resolve.resolver`) owns the scheduling.
+sleep in a worker. The resolver (:mod:`embedres.resolve.resolver`) owns the scheduling;
+:func:`walk_through` drives one walk to its end in the calling thread (a WARC capture: every
+answer kept whole, no in-page redirects, no retries). This module holds embedres's only hop
+loop; ``tests/net/test_one_hop_loop.py`` fails if a second one appears.
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 from embedres.detect.urls import normalize_url
@@ -31,7 +34,7 @@ from embedres.net.retryafter import retry_after
 if TYPE_CHECKING:  # requests is imported only when a resolver is built
     from embedres.net.client import HttpClient
 
-__all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "start", "step"]
+__all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "start", "step", "walk_through"]
 
 HTML_PREFIX = 64 * 1024  # enough for <head> on real pages; nothing else is read
 _TRANSIENT = frozenset({500, 502, 504, 520, 521, 522, 523, 524})
@@ -48,6 +51,15 @@ class Settings:
     backoff: float
     host_wide_retry_after: bool = False
     """Whether a Retry-After pauses every link to that host, not only the one that got it."""
+    in_page: bool = True
+    """Whether Refresh headers, meta-refresh/JS redirects and interstitials are followed."""
+    keep_bodies: bool = False
+    """Whether every answer is read whole (up to ``max_body``, still encoded) and kept in
+    :attr:`Walk.answers`; otherwise only an HTML prefix is read and nothing is kept."""
+    max_body: int = HTML_PREFIX
+    """The body cap per request when ``keep_bodies`` is set."""
+    hop_timeout: float | None = None
+    """A cap on each request's time, besides the walk's total ``timeout``."""
 
 
 @dataclass(slots=True)
@@ -67,6 +79,8 @@ class Walk:
     spent: float = 0.0
     """Seconds of request time used (parked time does not count)."""
     result: Resolution | None = None
+    answers: list[tuple[datetime, HttpResponse]] = field(default_factory=list)
+    """(time sent, response) of every hop, when :attr:`Settings.keep_bodies` is set."""
     _host: tuple[str, str] = ("", "")
 
     @property
@@ -183,22 +197,66 @@ def _retry(walk: Walk, wait: float, s: Settings) -> float | None:
     return time.monotonic() + wait
 
 
-def step(walk: Walk, http: HttpClient, limiter: RateLimiter, s: Settings) -> float | None:
-    """Make one request for ``walk``; see the module docstring for what it returns."""
+def step(walk: Walk, http: HttpClient, limiter: RateLimiter | None, s: Settings) -> float | None:
+    """Make one request for ``walk``; see the module docstring for what it returns.
+
+    Args:
+        walk: the link's state (updated in place).
+        http: the client that makes the request.
+        limiter: told of host-wide Retry-After holds (None: nobody to tell).
+        s: the walk's settings.
+
+    Returns:
+        None (finished or continue at once) or the monotonic time to resume at.
+    """
     left = s.timeout - walk.spent
     if left <= 0:
         walk.chain.append(Hop(walk.current, None, None, "final"))
         _finish(walk, "timeout", error=f"no answer within {s.timeout:g} s")
         return None
+    if s.hop_timeout is not None:
+        left = min(left, s.hop_timeout)
     walk.visited.add(cache_key(walk.current))
+    read: Literal["html", "all"] = "all" if s.keep_bodies else "html"
+    sent = datetime.now(timezone.utc)
     began = time.monotonic()
     try:
-        resp = http.request("GET", walk.current, read="html", max_body=HTML_PREFIX, timeout=left)
+        resp = http.request(
+            "GET",
+            walk.current,
+            read=read,
+            max_body=s.max_body if s.keep_bodies else HTML_PREFIX,
+            timeout=left,
+            decode=not s.keep_bodies,
+        )
     except FetchError as exc:
         walk.spent += time.monotonic() - began
         return _failed(walk, exc, s)
     walk.spent += time.monotonic() - began
+    if s.keep_bodies:
+        walk.answers.append((sent, resp))
     return _answered(walk, resp, limiter, s)
+
+
+def walk_through(walk: Walk, http: HttpClient, s: Settings) -> Resolution:
+    """Run ``walk`` to its end in this thread, sleeping when :func:`step` parks it.
+
+    Args:
+        walk: a fresh walk (its ``current`` URL must have a usable port).
+        http: the client that makes the requests.
+        s: the walk's settings.
+
+    Returns:
+        The walk's result.
+
+    Raises:
+        ValueError: the first URL has a bad port.
+    """
+    while walk.result is None:
+        wake = step(walk, http, None, s)
+        if wake is not None:
+            time.sleep(max(0.0, wake - time.monotonic()))
+    return walk.result
 
 
 def _failed(walk: Walk, exc: FetchError, s: Settings) -> float | None:
@@ -220,7 +278,9 @@ def _failed(walk: Walk, exc: FetchError, s: Settings) -> float | None:
     return None
 
 
-def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings) -> float | None:
+def _answered(
+    walk: Walk, resp: HttpResponse, limiter: RateLimiter | None, s: Settings
+) -> float | None:
     code = resp.status
     if _redirects.is_redirect(code, resp.headers):
         loc = _redirects.location(resp.headers)
@@ -236,7 +296,7 @@ def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings)
         if wait is None:
             wait = s.backoff * 2**walk.attempts
         if wait <= s.max_retry_after:
-            if header and s.host_wide_retry_after:
+            if header and s.host_wide_retry_after and limiter is not None:
                 limiter.defer(walk.host, time.monotonic() + wait)
             wake = _retry(walk, wait, s)
             if wake is not None:
@@ -253,7 +313,7 @@ def _answered(walk: Walk, resp: HttpResponse, limiter: RateLimiter, s: Settings)
         walk.chain.append(Hop(walk.current, code, None, "final"))
         _finish(walk, "dead" if code >= 400 else "error", walk.current, error=f"HTTP {code}")
         return None
-    found = _next_in_page(walk, resp) if 200 <= code < 300 else None
+    found = _next_in_page(walk, resp) if s.in_page and 200 <= code < 300 else None
     if found is not None:
         target, via = found
         if target is None:

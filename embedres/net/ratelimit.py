@@ -14,7 +14,9 @@ sleeping in a worker thread::
 
     limiter.defer(host, until)            # e.g. after a 429 with Retry-After
 
-:func:`acquire` is the blocking convenience for callers without a scheduler. Keys are free-form
+:func:`acquire` is the blocking convenience for callers without a scheduler; :class:`Pacer`
+(one key of a limiter, with holds; the archiver's pacing) and :func:`shared_pacer` (the
+process-wide ones) are the only other pacing in embedres. Keys are free-form
 strings (a host, or an endpoint name such as ``"wayback-cdx"``).
 """
 
@@ -29,7 +31,14 @@ from typing import Protocol
 from embedres.errors import InvalidArgument
 from embedres.net.options import check_number
 
-__all__ = ["HostLimits", "InProcessRateLimiter", "RateLimiter", "acquire"]
+__all__ = [
+    "HostLimits",
+    "InProcessRateLimiter",
+    "Pacer",
+    "RateLimiter",
+    "acquire",
+    "shared_pacer",
+]
 
 # How soon to look again when a key is at its concurrency cap: the slot frees when some
 # request ends, which a polling caller cannot know in advance.
@@ -196,3 +205,105 @@ def acquire(limiter: RateLimiter, key: str, *, timeout: float | None = None) -> 
         if give_up is not None and wait > give_up:
             return False
         time.sleep(max(0.0, min(wait - now, 1.0)))
+
+
+class Pacer:
+    """One key of a :class:`RateLimiter` as a blocking pacer: ``wait`` for a slot, ``hold``
+    after a 429, ``delay`` to see what is owed. Thread-safe.
+
+    Without a ``limiter`` the pacer keeps its own :class:`InProcessRateLimiter` spaced
+    ``interval`` apart and books slots ahead (:meth:`InProcessRateLimiter.reserve`), so waiting
+    threads go in order. With a shared ``limiter`` (a Resolver's and an Archiver's, say) the
+    spacing is that limiter's for ``key`` and holds are passed on with ``defer``.
+
+    Args:
+        interval: the minimum gap between two requests, in seconds (own limiter only).
+        limiter: a shared limiter (None: an own one).
+        key: the limiter key paced.
+        clock: a monotonic clock (tests pass a fake).
+        sleep: the sleep function (tests pass a fake that advances the fake clock).
+    """
+
+    def __init__(
+        self,
+        interval: float = 0.0,
+        *,
+        limiter: RateLimiter | None = None,
+        key: str = "pace",
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.interval = interval
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+        self._own: InProcessRateLimiter | None = None
+        self._limiter: RateLimiter
+        if limiter is None:
+            self._own = self._limiter = InProcessRateLimiter(
+                HostLimits(min_interval=interval), clock=clock
+            )
+        else:
+            self._limiter = limiter
+        self._key = key
+        self._held = 0.0
+
+    def wait(self, *, deadline: float | None = None) -> bool:
+        """Block until a request may be sent, and reserve that slot.
+
+        Args:
+            deadline: a ``clock()`` value; when the slot would come later, nothing is
+                reserved.
+
+        Returns:
+            True when the slot was reserved, False when it would pass ``deadline``.
+        """
+        if self._own is not None:
+            slot = self._own.reserve(self._key, deadline=deadline)
+            if slot is None:
+                return False
+            now = self._clock()
+            if slot > now:
+                self._sleep(slot - now)
+            return True
+        while True:
+            again = self._limiter.try_acquire(self._key)
+            if again is None:
+                # Only the spacing matters here: the slot is given back at once.
+                self._limiter.release(self._key)
+                return True
+            if deadline is not None and again > deadline:
+                return False
+            self._sleep(max(again - self._clock(), 0.001))
+
+    def hold(self, seconds: float) -> None:
+        """Send nothing for ``seconds`` from now (after a 429 with ``Retry-After``)."""
+        until = self._clock() + seconds
+        with self._lock:
+            self._held = max(self._held, until)
+        self._limiter.defer(self._key, until)
+
+    def delay(self) -> float:
+        """Seconds until the next free slot (own limiter) or left of the longest hold."""
+        if self._own is not None:
+            return max(0.0, self._own.not_before(self._key) - self._clock())
+        with self._lock:
+            return max(0.0, self._held - self._clock())
+
+
+_SHARED: dict[tuple[str, str], Pacer] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def shared_pacer(host: str, kind: str, interval: float) -> Pacer:
+    """The process-wide pacer for ``(host, kind)``, created on first use.
+
+    The Internet Archive counts requests per client IP, so every Archiver in the process
+    shares these. The first caller's ``interval`` wins for a given key; later callers share it.
+    """
+    key = (host.lower(), kind)
+    with _SHARED_LOCK:
+        pacer = _SHARED.get(key)
+        if pacer is None:
+            pacer = _SHARED[key] = Pacer(interval)
+        return pacer

@@ -53,6 +53,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             "/loop": (302, {"Location": "/loop"}, b""),
             "/escape": (302, {"Location": f"http://127.0.0.1:{other}/secret"}, b""),
             "/nolocation": (302, {}, b"no location"),
+            "/meta": (
+                200,
+                {"Content-Type": "text/html", "Refresh": "0; url=/page"},
+                b'<meta http-equiv="refresh" content="0; url=/page">',
+            ),
+            "/busy": (503, {"Retry-After": "1", "Content-Type": "text/plain"}, b"busy"),
         }
         if self.path.startswith("/chain/"):
             n = int(self.path.rsplit("/", 1)[1])
@@ -245,3 +251,17 @@ def test_threads_capturing_through_one_archiver(servers: Any, tmp_path: Path) ->
     kinds = [r[0] for f in files for r in _read(f)]
     assert kinds.count("response") == kinds.count("request") == 60  # 3 hops x 20 captures
     assert {s.archive_url for s in snaps} == {f.resolve().as_uri() for f in files}
+
+
+@pytest.mark.parametrize(("path", "status"), [("/meta", 200), ("/busy", 503)])
+def test_capture_records_the_answer_without_in_page_redirects_or_retries(
+    servers: Any, tmp_path: Path, path: str, status: int
+) -> None:
+    """The shared walk (net/hops) runs with in-page redirects and retries off for a capture."""
+    main, _ = servers
+    port = main.server_address[1]
+    with _archiver(port, tmp_path) as archiver:
+        snap = archiver.capture(f"http://127.0.0.1:{port}{path}")
+    assert snap.status_code == status and main.hits == [path]
+    recs = _read(Path(snap.archive_url.removeprefix("file://")))
+    assert [r[0] for r in recs] == ["warcinfo", "response", "request"]

@@ -12,9 +12,8 @@ import responses
 from embedres import InvalidArgument, RateLimited
 from embedres.archive.archiver import INTERNET_ARCHIVE, Archiver
 from embedres.archive.spn import ANON_INTERVAL, AUTH_INTERVAL
-from embedres.net.ratelimit import HostLimits, InProcessRateLimiter
+from embedres.net.ratelimit import HostLimits, InProcessRateLimiter, Pacer, shared_pacer
 from embedres.net.retryafter import parse_retry_after
-from embedres.net.transport import Pacer, shared_pacer
 from tests.support.archive import FakeTime, make_archiver
 
 REF = datetime(2026, 1, 1, tzinfo=timezone.utc)

@@ -15,7 +15,7 @@ import responses
 
 from embedres.archive import archiver as archive
 from embedres.cli import main
-from embedres.net import transport as _archnet
+from embedres.net import ratelimit as _archnet
 
 CDX = "https://web.archive.org/cdx/search/cdx"
 HIT = [["timestamp", "original", "statuscode"], ["20151117033524", "http://example.com/", "200"]]
