@@ -11,11 +11,7 @@ from typing import Any
 import pytest
 
 from tests._netguard.sitecustomize import is_loopback
-
-# CONFORMANCE, REPO and SHARED are re-exported so that old spellings (``from tests.conftest
-# import REPO``) keep working while branches merge; tests/package/test_tests_layout.py names
-# any test that still uses them.
-from tests.support.paths import CONFORMANCE, NETGUARD, REPO, SEED, SHARED  # noqa: F401
+from tests.support.paths import NETGUARD, SEED
 
 # Every Python subprocess a test starts loads tests/_netguard/sitecustomize.py, which makes
 # anything but loopback unreachable there too (a CLI run in a subprocess never leaves the machine).
