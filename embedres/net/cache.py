@@ -129,12 +129,29 @@ class SQLiteCache:
             raise
         return conn
 
+    def _open_retrying(self) -> sqlite3.Connection:
+        """Open, retrying "database is locked" until the busy timeout.
+
+        Switching a new file to WAL while another process creates the same file can fail at once
+        with SQLITE_BUSY: SQLite does not call the busy handler for that step.
+        """
+        deadline = time.monotonic() + self._busy
+        delay = 0.01
+        while True:
+            try:
+                return self._open()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() + delay > deadline:
+                    raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.5)
+
     def _conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
         try:
-            conn = self._open()
+            conn = self._open_retrying()
         except sqlite3.DatabaseError as exc:
             if "not a database" not in str(exc) and "malformed" not in str(exc):
                 raise CacheError(f"cannot open cache {self.path}: {exc}") from None
