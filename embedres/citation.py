@@ -18,6 +18,7 @@ from embedres._jsonable import jsonable
 from embedres.errors import InvalidArgument
 from embedres.export import bibtex as _bibtex
 from embedres.export import csl as _csl
+from embedres.export import keys as _keys
 from embedres.export import registry as _registry
 from embedres.export import static as _static
 from embedres.export import styles as _styles
@@ -69,8 +70,8 @@ class Citation:
     >>> from embedres.model import Post
     >>> c = Citation(post=Post("twitter", (0, 10), author_name="RT France",
     ...     author_handle="RTenfrancais", text="Bonjour", published=date(2015, 11, 17)))
-    >>> c.platform_label, c.genre, c.key
-    ('Twitter', 'Tweet', 'twitter:RTenfrancais:2015-11-17')
+    >>> c.platform_label, c.genre
+    ('Twitter', 'Tweet')
     """
 
     post: Post | None = None
@@ -209,12 +210,12 @@ class Citation:
 
     @property
     def key(self) -> str:
-        """A stable identifier: ``platform:handle:id`` (the date or URL stands in for the id)."""
-        if self.kind == "link":
-            return f"link:{self.url}"
-        who = self.author_handle or self.author_name or "unknown"
-        what = self.post_id or (self.published.isoformat() if self.published else None)
-        return f"{self.platform}:{who}:{what or self.url or 'unknown'}"
+        """The citation key: ``platform:id``, else ``platform:`` and a content hash.
+
+        Stable under resolution and hydration, safe as a pandoc ``[@key]`` and a BibTeX key
+        (see :func:`embedres.export.keys.citation_key`).
+        """
+        return _keys.citation_key(self.post, self.link)
 
     def to_dict(self) -> dict[str, Any]:
         """Return the citation as JSON values, following ``embedres/data/citation.schema.json``.

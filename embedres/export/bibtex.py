@@ -3,24 +3,24 @@
 Fields follow the biblatex manual (``@online``: author, title, date, url, urldate;
 ``organization``, ``langid``, ``titleaddon``, ``entrysubtype``, ``addendum``) and the way
 biblatex-apa models tweets (``entrysubtype = {Tweet}``, ``titleaddon = {Image attached}``).
-Text is escaped for LaTeX (``# $ % & _ { } ~ ^ \\``), so braces always balance; URLs go in
-verbatim fields and are only percent-encoded.
+Text is escaped for LaTeX (``# $ % & _ ~ ^ \\`` and braces as ``\\textbraceleft{}``, since
+BibTeX counts ``\\{`` as a brace), so braces always balance; titles are case-protected; URLs go
+in the verbatim ``url`` field with only braces, backslashes and spaces percent-encoded.
 """
 
 from __future__ import annotations
 
-import re
-import unicodedata
-
 from embedres.export.protocol import Citable
 from embedres.export.styles import safe_url
 
-__all__ = ["entry_key", "escape", "to_bibtex"]
+__all__ = ["entry_key", "escape", "to_bibtex", "url_command", "url_field"]
 
+# ``\{`` and ``\}`` still count as braces for BibTeX and biber, so one ``}`` in a post would
+# unbalance its entry (biber then prints no reference at all): braces become text commands.
 _LATEX = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
     "#": r"\#",
     "$": r"\$",
     "%": r"\%",
@@ -29,7 +29,15 @@ _LATEX = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+# Bidi and other format controls are invisible and unknown to pdfLaTeX's inputenc: dropped.
+_LATEX.update({chr(cp): "" for cp in (*range(0x200B, 0x2010), *range(0x202A, 0x202F))})
+_LATEX.update({chr(cp): "" for cp in (*range(0x2066, 0x206A), 0xFEFF)})
+_LATEX.update({chr(cp): " " for cp in range(32)})
 _LATEX_TABLE = str.maketrans(_LATEX)
+# In a verbatim ``url`` field only braces, backslashes and spaces matter; inside ``\url{}`` in
+# running text ``%`` and ``#`` must also be escaped (the url package reads ``\%``/``\#``).
+_VERBATIM_URL = str.maketrans({ch: f"%{ord(ch):02X}" for ch in '{}\\ "<>^`'})
+_URL_ARG = str.maketrans({"%": r"\%", "#": r"\#", "~": "%7E", "&": r"\&"})
 # babel/polyglossia language names for the BCP 47 primary subtags seen most in embeds.
 _LANGID = {
     "en": "english", "fr": "french", "de": "ngerman", "es": "spanish", "it": "italian",
@@ -50,37 +58,57 @@ def escape(text: str) -> str:
         LaTeX-safe text on one line.
 
     >>> escape("50% of #Elysée_news {x}")
-    '50\\% of \\#Elysée\\_news \\{x\\}'
+    '50\\% of \\#Elysée\\_news \\textbraceleft{}x\\textbraceright{}'
     """
     return " ".join(text.translate(_LATEX_TABLE).split())
 
 
-def _ascii_word(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
-    return re.sub(r"[^a-z0-9]", "", folded.lower())
-
-
 def entry_key(c: Citable) -> str:
-    """A citation key: author, year and first word of the title (``rtfrance2015francois``).
+    """The entry key: the citation's key (``twitter:666644331478798336``, see ``export.keys``).
 
     Args:
         c: the citation.
 
     Returns:
-        A key of ASCII letters and digits (``post`` when nothing better is known).
+        A key of ASCII letters, digits and ``_ : . -``.
     """
-    who = _ascii_word(c.author_name or c.author_handle or c.platform or "")
-    year = str(c.published.year) if c.published else ""
-    words = [_ascii_word(w) for w in (c.text or "").split()]
-    first = next((w for w in words if w and not w.startswith("http")), "")
-    return (who + year + first)[:60] or "post"
+    return c.key
 
 
-def to_bibtex(c: Citable) -> str:
+def url_field(url: str | None) -> str | None:
+    """An http(s) URL for biblatex's verbatim ``url`` field (only braces, ``\\``, spaces encoded).
+
+    >>> url_field("https://a.example/x?q=[1]|{2}%20")
+    'https://a.example/x?q=[1]|%7B2%7D%20'
+    >>> url_field("javascript:alert(1)") is None
+    True
+    """
+    if safe_url(url) is None:
+        return None
+    assert url is not None
+    return url.strip().translate(_VERBATIM_URL)
+
+
+def url_command(url: str) -> str:
+    """``\\url{…}`` for running text (``addendum``): ``%``, ``#`` and ``&`` escaped as well.
+
+    >>> print(url_command("https://web.archive.org/web/2020/https://x.example/a%20b#c"))
+    \\url{https://web.archive.org/web/2020/https://x.example/a\\%20b\\#c}
+    """
+    return "\\url{" + url.translate(_URL_ARG) + "}"
+
+
+def to_bibtex(c: Citable, key: str | None = None) -> str:
     """Return a biblatex ``@online`` entry for ``c``.
+
+    The title is wrapped in a second pair of braces: biblatex-apa, the classic BibTeX styles and
+    pandoc's BibTeX reader change the case of titles, and post text (and its case-sensitive
+    short links) must be printed as written. No ``urldate``: APA 7's social-media examples have
+    no "Retrieved ... from", which biblatex-apa prints whenever ``urldate`` is set.
 
     Args:
         c: the citation.
+        key: the entry key (default :func:`entry_key`; exports pass keys made unique).
 
     Returns:
         The entry, one field per line, ending with ``}`` and a newline.
@@ -90,8 +118,8 @@ def to_bibtex(c: Citable) -> str:
         # Double braces keep a corporate or display name from being split into given/family.
         fields.append(("author", "{" + escape(c.author_name or "@" + str(c.author_handle)) + "}"))
     title = c.text or (c.url if c.kind == "link" else None)
-    if title:
-        fields.append(("title", escape(title)))
+    if title and escape(title):
+        fields.append(("title", "{" + escape(title) + "}"))
     addon = {"image": "Image attached", "video": "Video attached"}.get(c.media or "")
     if addon:
         fields.append(("titleaddon", addon))
@@ -99,10 +127,10 @@ def to_bibtex(c: Citable) -> str:
         fields.append(("entrysubtype", c.genre))
     if c.published:
         fields.append(("date", c.published.isoformat()))
-    url = safe_url(c.url)
+    url = url_field(c.url)
     if url:
         fields.append(("url", url))
-    if c.accessed:
+    if c.accessed and c.kind == "link":
         fields.append(("urldate", c.accessed.isoformat()))
     if c.platform_label:
         fields.append(("organization", c.platform_label))
@@ -113,11 +141,12 @@ def to_bibtex(c: Citable) -> str:
     if c.author_handle:
         notes.append(escape(f"@{c.author_handle}"))
     snap = c.snapshot
-    if snap is not None and safe_url(snap.archive_url):
+    archived = url_field(snap.archive_url) if snap is not None else None
+    if snap is not None and archived:
         stamp = snap.archived_at.date().isoformat()
-        notes.append(f"archived at \\url{{{safe_url(snap.archive_url)}}} on {stamp}")
+        notes.append(f"archived at {url_command(archived)} on {stamp}")
     if notes:
         fields.append(("addendum", ", ".join(notes)))
     width = max(len(k) for k, _ in fields) if fields else 0
     lines = [f"  {k.ljust(width)} = {{{v}}}" for k, v in fields]
-    return f"@online{{{entry_key(c)},\n" + ",\n".join(lines) + "\n}\n"
+    return f"@online{{{key or entry_key(c)},\n" + ",\n".join(lines) + "\n}\n"

@@ -3,8 +3,10 @@
 The mapping follows the CSL 1.0.2 specification and Zotero's Twitter translator: type ``post``,
 the platform as ``container-title``, ``Tweet``/``Post`` as ``genre``, the handle folded into a
 literal author (``RT France [@RTenfrancais]``), dates always as ``date-parts`` (citeproc-py drops
-``raw`` dates and prints ``literal`` ones twice). CSL has no variable for an archived copy or a
-handle, so both go to ``note`` and to ``custom``.
+``raw`` dates and prints ``literal`` ones twice). CSL has no variable for an archived copy, a
+handle or a translated title, so they go to ``note`` and to ``custom``. The ``archive`` variable
+is left out on purpose: every processor prints it next to the live URL, which would claim the
+Internet Archive holds the copy cited.
 """
 
 from __future__ import annotations
@@ -21,7 +23,6 @@ from embedres.export.protocol import Citable
 
 __all__ = ["render_csl", "to_csl"]
 
-_ARCHIVE_NAMES = {"wayback": "Internet Archive", "spn2": "Internet Archive"}
 # citeproc's default locale is en-US; Cite Them Right is a British style.
 _LOCALES = {"harvard-cite-them-right": "en-GB", "harvard-cite-them-right-10th-edition": "en-GB"}
 
@@ -30,16 +31,17 @@ def _parts(day: date) -> dict[str, Any]:
     return {"date-parts": [[day.year, day.month, day.day]]}
 
 
-def to_csl(c: Citable) -> dict[str, Any]:
+def to_csl(c: Citable, key: str | None = None) -> dict[str, Any]:
     """Return one CSL-JSON item for ``c``.
 
     Args:
         c: the citation.
+        key: the item ``id`` (default ``c.key``; exports pass keys made unique).
 
     Returns:
         A dict valid as one CSL 1.0.2 item (see tests/fixtures/csl-items.schema.json).
     """
-    item: dict[str, Any] = {"id": c.key, "type": "post" if c.kind == "post" else "webpage"}
+    item: dict[str, Any] = {"id": key or c.key, "type": "post" if c.kind == "post" else "webpage"}
     if c.author_name and c.author_handle:
         item["author"] = [{"literal": f"{c.author_name} [@{c.author_handle}]"}]
     elif c.author_name or c.author_handle:
@@ -62,9 +64,10 @@ def to_csl(c: Citable) -> dict[str, Any]:
         item["accessed"] = _parts(c.accessed)
     if c.url:
         item["URL"] = c.url
-    if c.translation:
-        item["translated-title"] = c.translation
     notes, custom = [], {}
+    if c.translation:  # CSL 1.0.2 has no translated-title variable
+        notes.append(f"English translation: {c.translation}.")
+        custom["translation"] = c.translation
     if c.author_handle:
         notes.append(f"Handle: @{c.author_handle}.")
         custom["handle"] = c.author_handle
@@ -72,7 +75,6 @@ def to_csl(c: Citable) -> dict[str, Any]:
         custom["post_id"] = c.post_id
     snap = c.snapshot
     if snap is not None:
-        item["archive"] = _ARCHIVE_NAMES.get(snap.service, snap.service)
         stamp = snap.archived_at.date().isoformat()
         notes.append(f"Archived copy: {snap.archive_url} ({stamp}).")
         custom.update(archive_url=snap.archive_url, archive_date=snap.archived_at.isoformat())

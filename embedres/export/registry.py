@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from embedres.errors import InvalidArgument
-from embedres.export import bibtex, csl, styles, wikitext
+from embedres.export import bibtex, csl, keys, styles, wikitext
 from embedres.export.protocol import Citable
 
 __all__ = ["FORMATS", "Format", "check_style", "get", "names", "reference"]
@@ -73,7 +73,14 @@ def _markdown(cs: Sequence[Citable], _style: str) -> str:
 
 
 def _bibtex(cs: Sequence[Citable], _style: str) -> str:
-    return "\n".join(bibtex.to_bibtex(c) for c in cs).rstrip("\n")
+    pairs = zip(cs, keys.unique(c.key for c in cs), strict=True)
+    return "\n".join(bibtex.to_bibtex(c, key) for c, key in pairs).rstrip("\n")
+
+
+def _csl_list(cs: Sequence[Citable], _style: str) -> str:
+    pairs = zip(cs, keys.unique(c.key for c in cs), strict=True)
+    items = [csl.to_csl(c, key) for c, key in pairs]
+    return json.dumps(items, ensure_ascii=False, indent=2)
 
 
 def _dict(c: Citable, _style: str) -> dict[str, Any]:
@@ -99,8 +106,7 @@ FORMATS: dict[str, Format] = {
         ),
         Format(
             "csl", _csl,
-            lambda cs, _s: json.dumps([csl.to_csl(c) for c in cs], ensure_ascii=False, indent=2),
-            "CSL-JSON items",
+            _csl_list, "CSL-JSON items (ids made unique within the list)",
         ),
         Format("wikitext", lambda c, _s: wikitext.to_wikitext(c),
                _lines(lambda c, _s: wikitext.to_wikitext(c)), "{{cite tweet}} / {{cite web}}"),

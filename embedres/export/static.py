@@ -5,33 +5,37 @@ every page view. :func:`replace_embeds` swaps each embed (located by ``Post.span
 the raw HTML) for a plain ``<blockquote>`` holding the text, the author, the date, a link to the
 post and a link to its archived copy, and drops the platforms' widget scripts, so the page makes
 no third-party request at all.
+
+The page is read with embedres' own HTML parser (:func:`embedres.detect.markup.parse_html`,
+linear on hostile markup, and it reports each element's source offsets, so the rest of the
+page is kept byte for byte). Only elements that parser sees are removed or replaced: a
+``<script>`` written inside an attribute value, a tag or a ``srcdoc`` is not an element and is
+left alone, so cutting it out can never splice ``java`` + ``script:`` or ``<scr`` + ``ipt>``
+into something live; and a removal right after a lone ``<`` writes that ``<`` as ``&lt;`` so
+the text that follows cannot become a tag.
 """
 
 from __future__ import annotations
 
 import html as _html
-import re
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
+from embedres.detect.markup import parse_html
 from embedres.errors import InvalidArgument
 from embedres.export.protocol import Citable
 from embedres.export.styles import long_date, safe_url
 from embedres.platforms.embeds import WIDGET_SCRIPTS as _WIDGETS
 from embedres.platforms.embeds import is_widget_script
 
-__all__ = ["WIDGET_SCRIPTS", "replace_embeds", "static_blockquote"]
+__all__ = ["WIDGET_SCRIPTS", "replace_embeds", "replacement", "static_blockquote"]
 
 WIDGET_SCRIPTS = _WIDGETS
 """(host, path prefix) of the widget scripts that are removed, from the platform registry;
 Mastodon's ``/embed.js`` (host ``""``) is removed from the instances whose posts were replaced."""
 
-# Bounded repetitions keep these linear on hostile markup (no nested unbounded quantifiers).
-_SCRIPT = re.compile(r"<script\b([^>]{0,4000})>\s{0,1000}</script\s{0,20}>", re.IGNORECASE)
-_SRC = re.compile(r"""\bsrc\s{0,20}=\s{0,20}["']?([^"'\s>]{1,2000})""", re.IGNORECASE)
-_FB_ROOT = re.compile(
-    r"""<div\s{1,20}id\s{0,20}=\s{0,20}["']?fb-root["']?\s{0,20}>\s{0,100}</div>"""
-)
+# Facebook's SDK mount point: an empty ``<div id="fb-root">`` that only its script uses.
+_FB_ROOT = ("div", "id", "fb-root")
 
 
 def _esc(text: str) -> str:
@@ -53,7 +57,7 @@ def static_blockquote(c: Citable) -> str:
     ...     author_name="Ann", url="https://bsky.app/profile/ann/post/3l")))
     >>> out[:82]
     '<blockquote class="embedres-embed" data-platform="bluesky"><p>a &lt;b&gt;</p><foot'
-    >>> "&mdash; Ann · Bluesky · <a href=" in out and "<script" not in out
+    >>> "&mdash; <bdi>Ann</bdi> · Bluesky · <a href=" in out and "<script" not in out
     True
     """
     post = c.post
@@ -66,13 +70,12 @@ def static_blockquote(c: Citable) -> str:
     who = c.author_name or ""
     if c.author_handle:
         who = f"{who} (@{c.author_handle})" if who else f"@{c.author_handle}"
-    if who:
-        byline.append("&mdash; " + _esc(who))
+    if who:  # <bdi>: a right-to-left override in a name cannot reorder the rest of the line
+        byline.append(f"&mdash; <bdi>{_esc(who)}</bdi>")
     if c.platform_label:
         byline.append(_esc(c.platform_label))
-    when = (post.published_text if post else None) or (
-        long_date(c.published) if c.published else None
-    )
+    # One date format on the page: the embed's own wording only when no date was parsed.
+    when = long_date(c.published) if c.published else (post.published_text if post else None)
     rel = 'rel="nofollow noopener noreferrer"'
     url = safe_url(c.url)
     if url:
@@ -90,23 +93,56 @@ def static_blockquote(c: Citable) -> str:
     )
 
 
-def _is_widget(src: str, extra_hosts: set[str]) -> bool:
-    return is_widget_script(src, own_hosts=extra_hosts)
+def replacement(c: Citable) -> str:
+    """The static markup that stands in for one embedded post (the default ``render``).
+
+    The one place that decides how a post is shown once its embed is gone: today always
+    :func:`static_blockquote`.
+
+    Args:
+        c: the citation of an embedded post.
+
+    Returns:
+        HTML with no script and no remote resource.
+    """
+    return static_blockquote(c)
 
 
-def _strip_widgets(html: str, extra_hosts: set[str]) -> str:
-    def drop(m: re.Match[str]) -> str:
-        src = _SRC.search(m.group(1))
-        return "" if src and _is_widget(_html.unescape(src.group(1)), extra_hosts) else m.group(0)
+def _removals(html: str, extra_hosts: set[str]) -> list[tuple[int, int]]:
+    """Source spans of the widget scripts and ``fb-root`` mounts the parser finds."""
+    spans = []
+    for el in parse_html(html, (_FB_ROOT,)).elements:
+        if el.name == "script" and is_widget_script(el.attrs.get("src", ""), extra_hosts):
+            spans.append((el.start, el.end))
+        elif el.name == "div" and el.attrs.get("id") == "fb-root":
+            inner = html[html.find(">", el.start) + 1 : el.end]
+            if not inner.lower().replace("</div>", "").strip():
+                spans.append((el.start, el.end))
+    return spans
 
-    return _FB_ROOT.sub("", _SCRIPT.sub(drop, html))
+
+def _splice(html: str, edits: list[tuple[int, int, str]]) -> str:
+    """Apply non-overlapping ``(start, end, new)`` edits in order; a lone ``<`` left right
+    before a removal is escaped so that what follows cannot form a new tag."""
+    out: list[str] = []
+    pos = 0
+    for start, end, new in sorted(edits, key=lambda e: (e[0], -e[1])):
+        if start < pos:  # nested in, or overlapping, an edit already made
+            continue
+        kept = html[pos:start]
+        if not new and kept.endswith("<") and end < len(html) and html[end] not in "<":
+            kept = kept[:-1] + "&lt;"
+        out += [kept, new]
+        pos = end
+    out.append(html[pos:])
+    return "".join(out)
 
 
 def replace_embeds(
     html: str,
     citations: Iterable[Citable],
     *,
-    render: Callable[[Citable], str] = static_blockquote,
+    render: Callable[[Citable], str] = replacement,
 ) -> str:
     """Return ``html`` with every embedded post replaced by static markup.
 
@@ -114,7 +150,7 @@ def replace_embeds(
         html: the article's HTML, the same string the citations' spans index.
         citations: citations of the posts to replace (from :func:`embedres.cite` on ``html``).
             :func:`embedres.replace_embeds` also takes None, to detect the embeds itself.
-        render: turns a citation into the replacement HTML (default :func:`static_blockquote`).
+        render: turns a citation into the replacement HTML (default :func:`replacement`).
 
     Returns:
         The HTML with embeds replaced (in document order) and the platforms' widget scripts
@@ -125,23 +161,17 @@ def replace_embeds(
     """
     if not isinstance(html, str):
         raise InvalidArgument(f"replace_embeds() takes a str, not {type(html).__name__}")
-    chosen = sorted(
-        (c for c in citations if c.post is not None and c.post.form == "html"),
-        key=lambda c: c.post.span if c.post else (0, 0),
-    )
-    out: list[str] = []
-    pos = 0
+    chosen = [c for c in citations if c.post is not None and c.post.form == "html"]
+    edits: list[tuple[int, int, str]] = []
     instances: set[str] = set()
     for c in chosen:
         assert c.post is not None
         start, end = c.post.span
         if not 0 <= start < end <= len(html):
             raise InvalidArgument(f"span {c.post.span} does not fit in the HTML ({len(html)})")
-        if start < pos:  # nested or overlapping with the previous embed: already replaced
-            continue
-        out += [html[pos:start], render(c)]
-        pos = end
         if c.platform == "mastodon" and c.url:
             instances.add((urlsplit(c.url).hostname or "").lower())
-    out.append(html[pos:])
-    return _strip_widgets("".join(out), instances)
+        edits.append((start, end, render(c)))
+    # Embeds first: a widget script inside an embed goes with it.
+    replaced = _splice(html, [e for e in sorted(edits) if e[0] >= 0])
+    return _splice(replaced, [(s, e, "") for s, e in _removals(replaced, instances)])

@@ -10,6 +10,7 @@ built as segments (plain text, italic text, URL) that render as plain text or as
 from __future__ import annotations
 
 import html as _html
+import re
 from collections.abc import Callable
 from datetime import date
 from urllib.parse import quote
@@ -114,14 +115,17 @@ def _author(c: Citable, end: str) -> list[Segment]:
 
 
 def _apa(c: Citable) -> list[Segment]:
-    out: list[Segment] = _author(c, ". ")
     day = c.published
-    out.append(("t", f"({day.year}, {MONTHS[day.month - 1]} {day.day}). " if day else "(n.d.). "))
+    s_date = f"({day.year}, {MONTHS[day.month - 1]} {day.day}). " if day else "(n.d.). "
     words = [w for w in (c.text or "").split() if not _is_media(w)][:APA_WORDS]
-    if words:
-        out.append(("i", " ".join(words) + " "))
     brackets = [c.translation, _media_label(c), c.genre]
-    out.append(("t", " ".join(f"[{b}]" for b in brackets if b) + "."))
+    described = " ".join(f"[{b}]" for b in brackets if b)
+    title: list[Segment] = [("i", " ".join(words)), ("t", " ")] if words else []
+    title.append(("t", described + "."))
+    author = _author(c, ". ")
+    # APA 7 (8.14, 9.12): with no author the title (or, without one, the description) moves
+    # to the author position, before the date.
+    out = [*author, ("t", s_date), *title] if author else [*title, ("t", " " + s_date.rstrip())]
     if c.platform_label:
         out.append(("t", f" {c.platform_label}."))
     if safe_url(c.url):
@@ -159,7 +163,12 @@ def _chicago(c: Citable, *, note: bool) -> list[Segment]:
         out.append(("t", f"{who}{handle}{sep}"))
     if c.text:
         quoted = _cut(c.text, CHICAGO_CHARS)
-        out.append(("t", f"“{_end(quoted, ',' if note else '.')}” "))
+        if note:  # CMOS 6.9: the comma replaces a final period, and follows an ellipsis
+            quoted = quoted[:-1] + "," if quoted.endswith(".") else _end(quoted, ",")
+            quoted = quoted + "," if quoted.endswith("…") else quoted
+        else:
+            quoted = _end(quoted, ".")
+        out.append(("t", f"“{quoted}” "))
     out.append(("t", c.platform_label or c.genre))
     day = c.published
     if day:
@@ -173,11 +182,16 @@ def _chicago(c: Citable, *, note: bool) -> list[Segment]:
 
 
 def _harvard(c: Citable) -> list[Segment]:
-    out: list[Segment] = _author(c, " ")
     day = c.published
-    out.append(("t", f"({day.year}) " if day else "(no date) "))
-    if c.text:
-        out.append(("t", f"‘{c.text}’. "))
+    year = f"({day.year}) " if day else "(no date) "
+    # The closing quotation mark ends the title; a text that ends with its own punctuation
+    # takes no second full stop (``‘here.’`` not ``‘here.’.``).
+    quoted = (
+        [("t", f"‘{c.text}’" + ("" if _end(c.text) == c.text else ".") + " ")] if c.text else []
+    )
+    author = _author(c, " ")
+    # Cite Them Right: with no author the title comes first, then the year.
+    out: list[Segment] = [*author, ("t", year), *quoted] if author else [*quoted, ("t", year)]
     out.append(("t", f"[{c.platform_label or c.genre}]"))
     if day:
         out.append(("t", f" {day.day} {MONTHS[day.month - 1]}"))
@@ -251,12 +265,23 @@ def render(c: Citable, style: str, *, html: bool = False) -> str:
     return _join(_link(c) if c.kind == "link" else build(c), html=html)
 
 
-_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]|~"})
+# Inline markup of CommonMark, GFM and pandoc's Markdown: ``@`` starts a pandoc citation,
+# ``$`` math, ``^``/``~`` super/subscript and strikeout, ``#`` a heading or header attribute;
+# ``<`` and ``&`` are HTML-escaped, so no raw HTML or entity comes from post text.
+_MD_SPECIAL = str.maketrans({ch: "\\" + ch for ch in "\\`*_[]|~@$^#"})
+# A URL in running text would autolink under GFM (and pandoc's autolink_bare_uris): written
+# ``https&#58;//…`` it is shown as text, and only the cited URLs are links.
+_MD_URL = re.compile(r"(?i)(?<=[a-z0-9+.-])://")
 
 
 def _md(text: str) -> str:
-    """Escape ``text`` for Markdown: HTML-escaped, inline-markup characters backslashed."""
-    return _html.escape(text, quote=False).translate(_MD_SPECIAL)
+    r"""Escape ``text`` for Markdown: HTML-escaped, inline markup backslashed, URLs unlinked.
+
+    >>> _md("@RT $5 <i>x</i> https://t.co/x")
+    '\\@RT \\$5 &lt;i&gt;x&lt;/i&gt; https&#58;//t.co/x'
+    """
+    escaped = _html.escape(text, quote=False).translate(_MD_SPECIAL)
+    return _MD_URL.sub("&#58;//", escaped.replace("www.", "www&#46;"))
 
 
 def to_markdown(c: Citable, label: str = "1") -> str:
@@ -282,6 +307,7 @@ def to_markdown(c: Citable, label: str = "1") -> str:
         body = "".join(parts).rstrip(".").rstrip(", ")
         if url:
             body += f", <{url}>"
-    if snap and safe_url(snap.archive_url):
-        body += f" (archived <{snap.archive_url}>, {long_date(snap.archived_at.date())})"
+    archived = safe_url(snap.archive_url) if snap else None
+    if snap and archived:
+        body += f" (archived <{archived}>, {long_date(snap.archived_at.date())})"
     return f"[^{label}]: {body}."

@@ -41,14 +41,16 @@ def _cite(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str
 
 def test_offline_wikitext(capsys: pytest.CaptureFixture[str]) -> None:
     rc, out, err = _cite(capsys, "--offline", "--format", "wikitext")
-    assert rc == 0 and out.count("{{cite tweet") == 1 and out.count("}}") == 1
+    # No status id: the template is commented out for an editor to complete (issue #13).
+    assert rc == 0 and out.startswith("<!-- embedres: {{cite tweet}} needs |number=")
+    assert out.count("{{cite tweet |") == 1 and out.rstrip().endswith("}} -->")
     for param in (
         "|user=RTenfrancais ",
         "|author=RT France ",
         "|date=17 November 2015 ",
         "|language=fr ",
-        f"|title={TITLE} ",
-        "|number= |",
+        # t.co is on Wikipedia's spam blacklist: shortener links are left out of titles.
+        f"|title={TITLE.replace('https://t.co/CJ9ySZge7P ', '')} ",
     ):
         assert param in out, (param, out)
     assert "resolve pic.twitter.com/UU7PNmTL0V" in err
