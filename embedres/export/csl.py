@@ -17,6 +17,7 @@ import warnings
 from datetime import date
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
 
 from embedres.errors import InvalidArgument
 from embedres.export.protocol import Citable
@@ -46,9 +47,12 @@ def to_csl(c: Citable, key: str | None = None) -> dict[str, Any]:
         item["author"] = [{"literal": f"{c.author_name} [@{c.author_handle}]"}]
     elif c.author_name or c.author_handle:
         item["author"] = [{"literal": c.author_name or f"@{c.author_handle}"}]
-    title = c.text or (c.url if c.kind == "link" else None)
-    if title:
-        item["title"] = title
+    if c.text:
+        item["title"] = c.text
+    elif c.kind == "link" and c.url:
+        # A link is named by its host: styles change the case of titles (a case-sensitive URL
+        # would break), and with no title nor author MLA has nothing to cite in the text.
+        item["title"] = urlsplit(c.url).hostname or c.url
     if c.platform_label:
         item["container-title"] = c.platform_label
     if c.kind == "post":

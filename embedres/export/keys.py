@@ -9,8 +9,8 @@ The rule (``docs/citations.md``, "Ids and keys"):
 * a link outside posts: ``web:`` and the hash of the link as the article wrote it.
 
 So a key does not change when resolution recovers an id or oEmbed fills the author or the date.
-Keys are ASCII letters, digits and ``_ : . -``, start with a letter and end with a letter or a
-digit: pandoc reads ``[@twitter:666644331478798336]`` as one citation and biber, BibTeX and
+Keys are ASCII letters, digits, ``_``, one ``:`` after the platform and single ``-``; they start
+with a letter, and every ``:`` or ``-`` is followed by a letter, a digit or ``_``: pandoc reads ``[@twitter:666644331478798336]`` as one citation and biber, BibTeX and
 bibtexparser accept it as a key. Within one export :func:`unique` makes repeated keys distinct
 (``-2``, ``-3``, ... in document order), so no consumer silently drops an entry.
 """
@@ -25,7 +25,7 @@ from embedres.model import Link, Post
 
 __all__ = ["citation_key", "unique"]
 
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.:-]+")
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
 _HASH_FIELDS = ("url", "author_handle", "author_name", "text", "published", "published_text")
 
 
@@ -35,8 +35,9 @@ def _digest(parts: Iterable[str]) -> str:
 
 
 def _clean(text: str) -> str:
-    """Keep key-safe characters; the result does not end with punctuation (pandoc's rule)."""
-    return _UNSAFE.sub("-", text).rstrip(".:-")
+    """Letters, digits and ``_``, other runs as one ``-``, none at either end: pandoc reads a
+    punctuation mark in a key only when a letter, digit or ``_`` follows it."""
+    return _UNSAFE.sub("-", text).strip("-")
 
 
 def citation_key(post: Post | None, link: Link | None = None) -> str:
@@ -53,7 +54,7 @@ def citation_key(post: Post | None, link: Link | None = None) -> str:
     >>> citation_key(Post("twitter", (0, 1), post_id="666644331478798336"))
     'twitter:666644331478798336'
     >>> citation_key(Post("youtube", (0, 1), post_id="-x_Y"))
-    'youtube:-x_Y'
+    'youtube:x_Y-038d561dc785'
     >>> citation_key(Post("reddit", (0, 1), post_id="a b/"))
     'reddit:a-b-2e9653b9558d'
     >>> citation_key(Post("bluesky", (0, 1), text="Hi", published=date(2024, 1, 2)))

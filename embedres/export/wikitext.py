@@ -36,6 +36,8 @@ _ESCAPES = str.maketrans(
         "\t": " ",
     }
 )
+# Bidi embeddings, overrides and isolates would reorder the rest of the rendered citation.
+_BIDI = str.maketrans({chr(cp): "" for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
 
 
 def escape(value: str) -> str:
@@ -51,7 +53,8 @@ def escape(value: str) -> str:
     'a &#124; b &#125;&#125; &#123;&#123;Delete&#125;&#125; &#91;&#91;Category:Evil&#93;&#93;'
     """
     # Two apostrophes would switch italics on; __NOTOC__-style magic words are defused too.
-    out = value.translate(_ESCAPES).replace("''", "'&#39;").replace("__", "_&#95;")
+    out = value.translate(_ESCAPES).translate(_BIDI)
+    out = out.replace("''", "'&#39;").replace("__", "_&#95;")
     return " ".join(out.split())
 
 
@@ -183,8 +186,10 @@ def to_wikitext(c: Citable) -> str:
             ]
             params = [(k, v) for k, v in params if k not in ("archive-date", "url-status")]
             return _render("cite web", params)
+        why = " (shortener links are on Wikipedia's spam blacklist)" if is_shortener(c.url) else ""
         return (
-            "<!-- embedres: no citable URL (shortener links are blacklisted on Wikipedia); "
-            "complete |url=: " + _render("cite web", params) + " -->"
+            f"<!-- embedres: no citable URL{why}; complete |url=: "
+            + _render("cite web", params)
+            + " -->"
         )
     return _render("cite web", params)
