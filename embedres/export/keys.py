@@ -9,10 +9,12 @@ The rule (``docs/citations.md``, "Ids and keys"):
 * a link outside posts: ``web:`` and the hash of the link as the article wrote it.
 
 So a key does not change when resolution recovers an id or oEmbed fills the author or the date.
-Keys are ASCII letters, digits, ``_``, one ``:`` after the platform and single ``-``; they start
-with a letter, and every ``:`` or ``-`` is followed by a letter, a digit or ``_``: pandoc reads ``[@twitter:666644331478798336]`` as one citation and biber, BibTeX and
+Keys are ASCII letters, digits, ``_``, one ``:`` after the platform and single ``-``; they
+start with a letter, and every ``:`` or ``-`` is followed by a letter, a digit or ``_``: pandoc
+reads ``[@twitter:666644331478798336]`` as one citation, and biber, BibTeX, pybtex and
 bibtexparser accept it as a key. Within one export :func:`unique` makes repeated keys distinct
-(``-2``, ``-3``, ... in document order), so no consumer silently drops an entry.
+(``-2``, ``-3``, ... in document order, compared ignoring case as BibTeX does), so no consumer
+silently drops an entry.
 """
 
 from __future__ import annotations

@@ -30,7 +30,10 @@ _PLATFORM_URLS = {
     "mastodon": ("https://mastodon.social/@jdoe/111222333444555666", "111222333444555666"),
     "threads": ("https://www.threads.net/@zuck/post/C8aBcDeFgHi", "C8aBcDeFgHi"),
     "instagram": ("https://www.instagram.com/p/BwvVHQ5gMAe/", "BwvVHQ5gMAe"),
-    "tiktok": ("https://www.tiktok.com/@tinycircuits/video/7018217500441627910", "7018217500441627910"),
+    "tiktok": (
+        "https://www.tiktok.com/@tinycircuits/video/7018217500441627910",
+        "7018217500441627910",
+    ),
     "youtube": ("https://www.youtube.com/watch?v=dQw4w9WgXcQ", "dQw4w9WgXcQ"),
     "facebook": ("https://www.facebook.com/nasa/posts/10158000000000000", "10158000000000000"),
     "reddit": ("https://www.reddit.com/r/python/comments/abc123/title/", "abc123"),
