@@ -7,7 +7,7 @@ Offsets (``span``) are Python ``str`` indices (code points) into the input given
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Literal
 
 __all__ = [
@@ -101,6 +101,24 @@ class Post:
     """Inconsistencies found (e.g. displayed date and id time disagree by more than a day)."""
     hydrated: tuple[str, ...] = ()
     """Names of fields filled from the platform (oEmbed) rather than the article."""
+
+    @property
+    def published_at(self) -> datetime | None:
+        """``published`` as an aware datetime (a date counts as 00:00 UTC), so posts sort.
+
+        ``published`` mixes dates and datetimes, which Python does not compare (issue #13):
+        sort on this instead (posts without a date need a stand-in such as ``datetime.min`` in
+        UTC).
+
+        >>> day = Post("x", (0, 1), published=date(2015, 11, 17))
+        >>> at = Post("x", (0, 1), published=datetime(2015, 11, 16, 23, tzinfo=UTC))
+        >>> [p.published_at.isoformat() for p in sorted([day, at], key=lambda p: p.published_at)]
+        ['2015-11-16T23:00:00+00:00', '2015-11-17T00:00:00+00:00']
+        """
+        value = self.published
+        if value is None or isinstance(value, datetime):
+            return value
+        return datetime(value.year, value.month, value.day, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

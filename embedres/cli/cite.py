@@ -42,7 +42,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("file", nargs="?", metavar="FILE", help="a UTF-8 text or HTML file, or -")
     p.add_argument("--format", "-f", choices=registry.names(), default="json", help="output format")
-    p.add_argument("--style", default="apa", help="style of --format html (apa, mla, ...)")
+    p.add_argument("--style", help="style of --format html (apa, mla, ...; default apa)")
     mode = p.add_mutually_exclusive_group()
     mode.add_argument("--html", dest="html", action="store_true", default=None, help="read HTML")
     mode.add_argument("--text", dest="html", action="store_false", help="read plain text")
@@ -95,8 +95,13 @@ def _archive_mode(spec: str | None) -> tuple[ArchiveMode | None, str | None]:
 def _options(args: argparse.Namespace) -> batch.BatchOptions:
     """The command line's options as :class:`embedres.batch.BatchOptions` (checked)."""
     mode, warc_dir = _archive_mode(args.archive)
+    if args.style is not None and not registry.get(args.format).styled:
+        raise InvalidArgument(  # issue #13: silently ignoring it printed another style
+            f"--style applies to --format html only (for {args.style} as text use "
+            f"--format {args.style if args.style in registry.names() else 'apa|mla|...'})"
+        )
     return batch.BatchOptions(
-        format=args.format, style=args.style, resolve=not args.no_resolve,
+        format=args.format, style=args.style or "apa", resolve=not args.no_resolve,
         hydrate=not args.no_hydrate, offline=args.offline, archive=mode, warc_dir=warc_dir,
         cache=args.cache, accessed=_accessed(args.accessed), html=args.html, links=args.links,
     )  # fmt: skip

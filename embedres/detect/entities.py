@@ -151,6 +151,27 @@ def _mentions(text: str) -> list[Entity]:
     return out
 
 
+def domain_mentions(text: str, mentions: list[Entity]) -> list[Entity]:
+    """Widen mentions to whole domain handles, as Bluesky writes them (``@bsky.app``).
+
+    Args:
+        text: the text the mentions' spans index.
+        mentions: mentions found with twitter-text's rule (``@bsky.app`` gives ``bsky``).
+
+    Returns:
+        The mentions, each widened to the domain handle that starts at its ``@`` if any.
+
+    >>> t = "thanks @bsky.app and @alice.bsky.social."
+    >>> [m.text for m in domain_mentions(t, find_entities(t).mentions)]
+    ['bsky.app', 'alice.bsky.social']
+    """
+    out = []
+    for m in mentions:
+        hit = P.DOMAIN_HANDLE.match(text, m.span[0])
+        out.append(Entity(hit.group(1), hit.span()) if hit else m)
+    return out
+
+
 def _cashtags(text: str) -> list[Entity]:
     """twitter-text's cashtag rule: ``$`` after a space or start, 1-6 letters, an end."""
     if "$" not in text:

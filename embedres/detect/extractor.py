@@ -6,7 +6,7 @@ from bisect import bisect_left
 from datetime import date, datetime, timezone
 from typing import TypeVar
 
-from embedres.detect.entities import Entities, find_entities
+from embedres.detect.entities import Entities, domain_mentions, find_entities
 from embedres.detect.flattened import find_text_posts
 from embedres.detect.found import Found
 from embedres.detect.markup import Document, looks_like_html, parse_html, plain_document
@@ -93,6 +93,15 @@ def _dates(found: Found) -> tuple[date | datetime | None, tuple[str, ...]]:
     return (shown if shown is not None else from_id), warnings
 
 
+# Platforms whose handles are domain names: twitter-text's rule would cut ``@bsky.app`` at the dot.
+_DOMAIN_HANDLES = frozenset({"bluesky"})
+
+
+def _mentions(doc: Document, found: Found, ents: Entities) -> list[Entity]:
+    inside = _inside(ents.mentions, found.text_span)
+    return domain_mentions(doc.text, inside) if found.platform in _DOMAIN_HANDLES else inside
+
+
 def _post(doc: Document, found: Found, ents: Entities) -> Post:
     span = found.span if found.form == "html" else doc.source_span(*found.span)
     published, warnings = _dates(found)
@@ -109,7 +118,7 @@ def _post(doc: Document, found: Found, ents: Entities) -> Post:
         lang=found.lang,
         links=tuple(_to_source(doc, _inside(ents.links, found.text_span))),
         hashtags=tuple(_to_source(doc, _inside(ents.hashtags, found.text_span))),
-        mentions=tuple(_to_source(doc, _inside(ents.mentions, found.text_span))),
+        mentions=tuple(_to_source(doc, _mentions(doc, found, ents))),
         form="html" if found.form == "html" else "url" if found.form == "url" else "text",
         warnings=warnings,
     )

@@ -127,6 +127,12 @@ MENTION = re.compile(
     r"[@\uff20](?:(?<![A-Za-z0-9_!#$%&*@\uff20][@\uff20])|(?<=[rR][tT][@\uff20]))"
     r"([A-Za-z0-9_]{1,20})(/[A-Za-z][A-Za-z0-9_\-]{0,24})?"
 )
+# Bluesky handles are domain names (atproto.com/specs/handle): dot-separated labels of letters,
+# digits and inner hyphens, the last one starting with a letter; see entities.domain_mentions.
+DOMAIN_HANDLE = re.compile(
+    r"[@\uff20]((?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+"
+    r"[A-Za-z](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)"
+)
 MENTION_BAD_PRECEDING = frozenset(ASCII_ALNUM + "_!#$%&*@\uff20")
 RT_BAD_PRECEDING = frozenset(ASCII_ALNUM + "_+~.-")
 LATIN_ACCENT_CHAR = re.compile(f"[{LATIN_ACCENTS}]")

@@ -42,6 +42,9 @@ class Format:
     """``render(citations, style)``: the citations of one article as text, no final newline."""
     help: str
     """A short description."""
+    styled: bool = False
+    """Whether ``style`` changes the output (only ``html``): the CLI rejects ``--style``
+    for the other formats rather than ignoring it."""
 
 
 def _lines(one: Callable[[Citable, str], str]) -> Render:
@@ -116,7 +119,7 @@ FORMATS: dict[str, Format] = {
         Format("harvard", _style("harvard"), _lines(_style("harvard")), "Harvard"),
         Format("bibtex", lambda c, s: _bibtex([c], s), _bibtex, "biblatex @online entries"),
         Format("markdown", lambda c, s: _markdown([c], s), _markdown, "Markdown footnotes"),
-        Format("html", _html_one, _html_list, "an HTML list in --style (apa, mla, ...)"),
+        Format("html", _html_one, _html_list, "an HTML list in --style (apa, mla, ...)", True),
     )
 }  # fmt: skip
 """Every format, by name, in the order ``--format`` lists them."""

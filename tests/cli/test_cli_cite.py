@@ -131,6 +131,8 @@ def test_no_posts(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         ["--archive", "warc:"],
         ["--accessed", "yesterday"],
         ["--format", "html", "--style", "no-such-style"],
+        ["--format", "bibtex", "--style", "mla"],  # issue #13: was silently ignored
+        ["--style", "chicago"],
         ["--out", "x.jsonl"],
     ],
 )

@@ -200,6 +200,38 @@ def test_8_translated_title_is_not_a_csl_variable() -> None:
     assert "translated-title" not in item and "Hello" in item["note"]
 
 
+def test_8_posts_with_dates_and_datetimes_sort() -> None:
+    posts = [
+        Post("bluesky", (0, 1), published=datetime(2015, 11, 17, 9, tzinfo=UTC)),
+        Post("twitter", (1, 2), published=DAY),
+        Post("twitter", (2, 3), published=date(2015, 11, 16)),
+    ]
+    with pytest.raises(TypeError):
+        sorted(p.published for p in posts)  # type: ignore[type-var]  # why published_at exists
+    ordered = sorted(posts, key=lambda p: p.published_at or datetime.min.replace(tzinfo=UTC))
+    assert [p.span[0] for p in ordered] == [2, 1, 0]
+
+
+def test_8_style_is_not_silently_ignored(capsys: pytest.CaptureFixture[str]) -> None:
+    from embedres.cli import main
+
+    assert main(["cite", "-", "--format", "bibtex", "--style", "mla", "--offline"]) == 2
+    assert "--style applies to --format html only" in capsys.readouterr().err
+
+
+def test_8_bluesky_mentions_are_domain_handles() -> None:
+    from embedres import extract
+    from tests.support.paths import EMBEDS
+
+    html = (EMBEDS / "static_bluesky.html").read_text("utf-8")
+    html = html.replace(
+        "does doing the time warp", "thanks @bsky.app and @alice.bsky.social. time warp"
+    )
+    (post,) = extract(html, html=True).posts
+    assert [m.text for m in post.mentions] == ["bsky.app", "alice.bsky.social"]
+    assert [html[slice(*m.span)] for m in post.mentions] == ["@bsky.app", "@alice.bsky.social"]
+
+
 def test_8_static_html_uses_one_date_format() -> None:
     a = _post(text="x", published_text="17 Novembre 2015", url="https://bsky.app/p/1")
     assert ">17 November 2015</a>" in static_blockquote(a)
