@@ -314,7 +314,7 @@ def replace_embeds(
     html: str,
     citations: Iterable[Citable] | None = None,
     *,
-    render: Callable[[Citable], str] = _static.static_blockquote,
+    render: Callable[[Citable], str] = _static.replacement,
 ) -> str:
     """Return ``html`` with every embedded post replaced by static markup.
 
@@ -323,7 +323,7 @@ def replace_embeds(
         citations: citations of the posts to replace (from :func:`embedres.cite` on ``html``);
             None detects the embeds with :func:`embedres.extract`.
         render: turns a citation into the replacement HTML (default
-            :func:`embedres.export.static.static_blockquote`).
+            :func:`embedres.export.static.replacement`, a static blockquote).
 
     Returns:
         The HTML with embeds replaced and the platforms' widget scripts removed (see

@@ -110,6 +110,9 @@ def replacement(c: Citable) -> str:
 
 def _removals(html: str, extra_hosts: set[str]) -> list[tuple[int, int]]:
     """Source spans of the widget scripts and ``fb-root`` mounts the parser finds."""
+    lowered = html.lower()
+    if "<script" not in lowered and "fb-root" not in lowered:
+        return []  # nothing a parse could find: the page is returned untouched, unparsed
     spans = []
     for el in parse_html(html, (_FB_ROOT,)).elements:
         if el.name == "script" and is_widget_script(el.attrs.get("src", ""), extra_hosts):
