@@ -133,7 +133,7 @@ def _splice(html: str, edits: list[tuple[int, int, str]]) -> str:
         if start < pos:  # nested in, or overlapping, an edit already made
             continue
         kept = html[pos:start]
-        if not new and kept.endswith("<") and end < len(html) and html[end] not in "<":
+        if not new and kept.endswith("<"):
             kept = kept[:-1] + "&lt;"
         out += [kept, new]
         pos = end
@@ -176,5 +176,5 @@ def replace_embeds(
             instances.add((urlsplit(c.url).hostname or "").lower())
         edits.append((start, end, render(c)))
     # Embeds first: a widget script inside an embed goes with it.
-    replaced = _splice(html, [e for e in sorted(edits) if e[0] >= 0])
+    replaced = _splice(html, edits)
     return _splice(replaced, [(s, e, "") for s, e in _removals(replaced, instances)])
