@@ -6,8 +6,10 @@ Wikipedia's ``{{cite tweet}}``; it redirects to x.com.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
+from urllib.parse import urlencode
 
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
@@ -21,8 +23,20 @@ from embedres.platforms.base import (
     quote_post,
     split_url,
 )
+from embedres.platforms.status import Probe, Status, Verdict, read_json, text_field, transient
 
-__all__ = ["PLATFORM", "snowflake_time", "status_parts"]
+__all__ = [
+    "LIVENESS",
+    "PLATFORM",
+    "SYNDICATION",
+    "archived_post",
+    "classify_syndication",
+    "post_url_forms",
+    "snowflake_time",
+    "status_parts",
+    "syndication_token",
+    "widget_urls",
+]
 
 _HANDLE = r"[A-Za-z0-9_]{1,20}"
 _STATUS = re.compile(
@@ -133,3 +147,227 @@ PLATFORM = Platform(
     media_hosts=frozenset({"pic.twitter.com", "pic.x.com"}),
 )
 """Twitter / X."""
+
+
+# -- liveness (issue #15): the widget's syndication endpoint, and what archived copies hold --
+
+SYNDICATION = "https://cdn.syndication.twimg.com"
+"""The host the embed widget (and react-tweet, astro-embed) reads a tweet's JSON from."""
+_DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _radix36(value: float) -> str:
+    """``value.toString(36)`` as JavaScript (V8's DoubleToRadixCString) writes it."""
+    integer = float(int(value))
+    fraction = value - integer
+    delta = max(0.5 * (math.nextafter(value, math.inf) - value), math.ulp(0.0))
+    digits: list[str] = []
+    if fraction >= delta:
+        while True:
+            fraction *= 36
+            delta *= 36
+            digit = int(fraction)
+            digits.append(_DIGITS36[digit])
+            fraction -= digit
+            if (fraction > 0.5 or (fraction == 0.5 and digit & 1)) and fraction + delta > 1:
+                while digits:  # round up, carrying into earlier digits
+                    last = _DIGITS36.index(digits.pop()) + 1
+                    if last < 36:
+                        digits.append(_DIGITS36[last])
+                        break
+                else:
+                    integer += 1
+                break
+            if fraction < delta:
+                break
+    head, n = "", int(integer)
+    while True:
+        n, rem = divmod(n, 36)
+        head = _DIGITS36[rem] + head
+        if n == 0:
+            break
+    return head + ("." + "".join(digits) if digits else "")
+
+
+def syndication_token(post_id: str | int) -> str:
+    """The ``token`` the widget sends with a tweet id (react-tweet's ``getToken``).
+
+    ``((id / 1e15) * Math.PI).toString(36)`` without zeros and the dot.
+
+    Raises:
+        InvalidArgument: ``post_id`` is not a tweet id.
+
+    >>> syndication_token("1683920951807971329")
+    '42y6zv7ufp'
+    """
+    value = (as_int(post_id, "twitter") / 1e15) * math.pi
+    return re.sub(r"0+|\.", "", _radix36(value))
+
+
+def _syndication_url(ref: PostRef, base: str) -> str | None:
+    if ref.platform != "twitter" or not ref.post_id.isdigit():
+        return None
+    query = urlencode({"id": ref.post_id, "lang": "en", "token": syndication_token(ref.post_id)})
+    return f"{base.rstrip('/')}/tweet-result?{query}"
+
+
+# Tombstone wordings (English, because the request says lang=en), most specific first; the
+# same reading as FxEmbed's reasonFromTweetTombstoneText (FxEmbed/FxEmbed#1981).
+_TOMBSTONES: tuple[tuple[str, Status], ...] = (
+    ("suspended", "suspended"),
+    ("no longer exists", "deleted"),
+    ("deleted", "deleted"),
+    ("limits who can view", "protected"),
+    ("protected", "protected"),
+    ("age-restricted", "restricted"),
+    ("withheld", "restricted"),
+    ("violated", "restricted"),
+)
+
+
+def classify_syndication(url: str, status: int, body: bytes) -> Verdict:
+    """Read a ``cdn.syndication.twimg.com/tweet-result`` answer.
+
+    200 with ``__typename: Tweet`` is live; 200 with ``TweetTombstone`` carries the
+    wording shown in place of the tweet; 404 is a tweet that does not exist (deleted, or
+    never posted: react-tweet reads it the same way). Anything else says nothing.
+
+    >>> classify_syndication("u", 404, b"").status
+    'deleted'
+    >>> classify_syndication("u", 200, b'{"__typename": "TweetTombstone", "tombstone": '
+    ...     b'{"text": {"text": "This Post is from a suspended account. Learn more"}}}').status
+    'suspended'
+    """
+    early = transient(status, body)
+    if early is not None:
+        return early
+    if status == 404:
+        return Verdict("deleted", "HTTP 404: no such tweet (deleted or never posted)")
+    data = read_json(body)
+    if status != 200 or not isinstance(data, dict):
+        what = "unreadable answer" if status == 200 else f"HTTP {status}"
+        return Verdict("unavailable", what)
+    kind = data.get("__typename")
+    if kind == "TweetTombstone":
+        wording = text_field(data, "tombstone", "text", "text") or ""
+        low = wording.lower()
+        for needle, verdict in _TOMBSTONES:
+            if needle in low:
+                return Verdict(verdict, "tombstone", wording or None)
+        return Verdict("unavailable", "tombstone with unknown wording", wording or None)
+    if kind == "Tweet" or isinstance(data.get("user"), dict):
+        return Verdict(
+            "live",
+            "tweet returned",
+            author_name=text_field(data, "user", "name"),
+            author_handle=text_field(data, "user", "screen_name"),
+            text=text_field(data, "text"),
+        )
+    return Verdict("unavailable", "empty answer (login-only or sensitive tweets answer so)")
+
+
+LIVENESS = Probe(SYNDICATION, _syndication_url, classify_syndication)
+"""How :mod:`embedres.liveness` asks whether a tweet is still there."""
+
+
+def post_url_forms(post_id: str, handle: str | None = None) -> tuple[str, ...]:
+    """Every URL under which a tweet may have been archived, status pages first.
+
+    x.com, twitter.com and mobile.twitter.com status pages (with the handle when known),
+    the handle-less ``i/web/status`` forms, the widget's syndication JSON and the oEmbed
+    answers (publish.twitter.com, and api.twitter.com's v1 endpoint of 2012-2018).
+
+    Raises:
+        InvalidArgument: ``post_id`` is not a tweet id.
+
+    >>> post_url_forms("20", "jack")[:2]
+    ('https://twitter.com/jack/status/20', 'https://x.com/jack/status/20')
+    """
+    sid = str(as_int(post_id, "twitter"))
+    pages = [f"https://{h}/{handle}/status/{sid}" for h in _PAGE_HOSTS] if handle else []
+    pages += [f"https://{h}/i/web/status/{sid}" for h in ("twitter.com", "x.com")]
+    status_url = pages[0]
+    return (
+        *pages,
+        *widget_urls(sid, status_url),
+        f"https://api.twitter.com/1/statuses/oembed.json?id={sid}",
+    )
+
+
+_PAGE_HOSTS = ("twitter.com", "x.com", "mobile.twitter.com")
+
+
+def widget_urls(post_id: str, status_url: str) -> tuple[str, str]:
+    """The syndication JSON and oEmbed URLs of a tweet: what the embed widget fetches.
+
+    These are what Save Page Now should be given for an X post: the status page itself now
+    archives as a login wall or a script shell.
+
+    >>> widget_urls("20", "https://twitter.com/jack/status/20")[1]
+    'https://publish.twitter.com/oembed?url=https%3A%2F%2Ftwitter.com%2Fjack%2Fstatus%2F20'
+    """
+    ref = PostRef("twitter", post_id, status_url)
+    json_url = _syndication_url(ref, SYNDICATION) or ""
+    return json_url, f"https://publish.twitter.com/oembed?{urlencode({'url': status_url})}"
+
+
+# What an archived X page shows instead of a post. Checked only when no post was found in
+# the page: a 2015 capture holds the tweet *and* a "Log in" link.
+_NOT_A_POST: tuple[tuple[str, str], ...] = (
+    ("something went wrong", "error page (Something went wrong)"),
+    ("this post is unavailable", "unavailable-post page"),
+    ("this tweet is unavailable", "unavailable-post page"),
+    ("this page doesn", "missing-page page"),
+    ("/i/flow/login", "login wall"),
+    ("log in to twitter", "login wall"),
+    ("sign in to x", "login wall"),
+    ("don’t miss what’s happening", "login wall"),
+    ("don't miss what's happening", "login wall"),
+    ("javascript is not available", "empty JavaScript shell"),
+)
+_OG_TEXT = re.compile(
+    r"""<meta\s[^>]{0,200}(?:property|name)=["'](?:og|twitter):description["']"""
+    r"""\s[^>]{0,40}content=["']([^"']{1,5000})""",
+    re.IGNORECASE,
+)
+
+
+def archived_post(body: bytes, post_id: str) -> tuple[bool, str]:
+    """Does an archived copy of a tweet's URL hold the tweet? And why (not).
+
+    A copy holds the post when it is the widget's JSON for that id (a ``Tweet``, not a
+    ``TweetTombstone``), an oEmbed answer whose blockquote links the id, or an HTML page in
+    which the post's text appears next to its id: the pre-2020 page's ``js-tweet-text``,
+    the rendered page's ``tweetText`` (archive.today), or an ``og:description``. Otherwise
+    the copy is named: error page, unavailable-post page, login wall, or an empty
+    JavaScript shell (a page with none of the above).
+
+    >>> archived_post(b'{"__typename":"Tweet","id_str":"20","text":"hi"}', "20")
+    (True, 'widget JSON of the tweet')
+    >>> archived_post(b"<html><a href='/i/flow/login'>Log in</a></html>", "20")
+    (False, 'login wall')
+    """
+    text = body[:2_000_000].decode("utf-8", "replace")
+    data = read_json(body) if text.lstrip()[:1] in ("{", "[") else None
+    if isinstance(data, dict):
+        if data.get("__typename") == "TweetTombstone":
+            return False, "tombstone: " + (text_field(data, "tombstone", "text", "text") or "?")
+        if str(data.get("id_str", "")) == post_id and text_field(data, "text"):
+            return True, "widget JSON of the tweet"
+        markup = data.get("html")
+        if isinstance(markup, str) and f"/status/{post_id}" in markup and "<p" in markup:
+            return True, "oEmbed answer of the tweet"
+        return False, "JSON without the tweet"
+    low = text.lower()
+    if f"/status/{post_id}" in text or f'data-tweet-id="{post_id}"' in text:
+        if "js-tweet-text" in text or 'data-testid="tweetText"' in text:
+            return True, "status page with the tweet"
+        og = _OG_TEXT.search(text)
+        if og and og.group(1).strip():
+            return True, "status page with the tweet's text (og:description)"
+        if 'class="twitter-tweet' in text and "<p" in text:
+            return True, "embed blockquote with the tweet"
+    for needle, why in _NOT_A_POST:
+        if needle in low:
+            return False, why
+    return False, "empty JavaScript shell (no post text in the page)"
