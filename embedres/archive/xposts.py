@@ -24,7 +24,7 @@ from embedres.archive.wayback import parse_cdx, parse_timestamp, to_timestamp, w
 from embedres.errors import ArchiveError, ArchiveUnavailable, InvalidArgument
 from embedres.model import Snapshot
 from embedres.platforms.base import as_int
-from embedres.platforms.twitter import archived_post, post_url_forms, widget_urls
+from embedres.platforms.twitter import archived_post, archived_text, post_url_forms, widget_urls
 
 __all__ = ["ARCHIVE_TODAY", "CaptureCheck", "PostCaptures", "lookup_post", "save_post"]
 
@@ -45,6 +45,8 @@ class CaptureCheck:
     """True when the copy shows the post."""
     reason: str
     """What the copy is (``widget JSON of the tweet``, ``login wall``...)."""
+    text: str | None = None
+    """The tweet's text as archived (from a JSON or oEmbed copy)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,15 @@ class PostCaptures:
     """Every copy read, in the order read."""
     errors: tuple[str, ...] = ()
     """Services or forms that failed."""
+
+    @property
+    def text(self) -> str | None:
+        """The tweet's text from the capture that holds it, when that copy carries it."""
+        held = [c for c in self.checks if c.holds_post and c.archive_url == self._url()]
+        return held[0].text if held else None
+
+    def _url(self) -> str | None:
+        return self.snapshot.archive_url if self.snapshot else None
 
 
 def _candidates(
@@ -115,7 +126,8 @@ def _read(session: Session, archiver: Archiver, snap: Snapshot, post_id: str) ->
     if reply.status != 200:
         return CaptureCheck(snap.original_url, snap.archive_url, False, f"HTTP {reply.status}")
     holds, why = archived_post(reply.body, post_id)
-    return CaptureCheck(snap.original_url, snap.archive_url, holds, why)
+    text = archived_text(reply.body) if holds else None
+    return CaptureCheck(snap.original_url, snap.archive_url, holds, why, text)
 
 
 def lookup_post(
@@ -134,7 +146,8 @@ def lookup_post(
         post_id: the tweet id.
         handle: the author's handle, when known (more URL forms to search).
         near: the date to be nearest to (now by default).
-        memento_services: Memento sources besides the archiver's (default archive.today).
+        memento_services: Memento sources to ask (None: the archiver's own ``memento``;
+            :data:`ARCHIVE_TODAY` is the built-in one ``embedres check`` passes).
         max_checks: copies read at most (each is one request).
 
     Returns:
@@ -163,8 +176,7 @@ def lookup_post(
                 found += _candidates(session, service, form, when, str(as_int(post_id, "twitter")))
             except ArchiveError as exc:
                 errors.append(f"{service.name} {form}: {exc}")
-    sources = (*archiver.memento, *(memento_services if memento_services is not None else
-                                    (ARCHIVE_TODAY,)))  # fmt: skip
+    sources = archiver.memento if memento_services is None else tuple(memento_services)
     for service_m in sources:
         for form in forms[:2]:  # archive.today keeps status pages, rendered
             try:

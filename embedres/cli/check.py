@@ -16,6 +16,7 @@ import sys
 from typing import Any
 
 from embedres.archive.archiver import Archiver
+from embedres.archive.xposts import ARCHIVE_TODAY
 from embedres.cli._io import dump_json
 from embedres.errors import InvalidArgument
 from embedres.liveness.checker import LivenessChecker
@@ -61,7 +62,12 @@ def register(sub: Any) -> None:
     p.add_argument("--since", metavar="AGE", help="reuse answers younger than AGE (7d, 12h)")
     p.add_argument("--no-archive", action="store_true", help="do not look dead posts up")
     p.add_argument("--wayback", metavar="URL", action="append", help="Wayback index; repeatable")
-    p.add_argument("--memento", metavar="URL", action="append", help="Memento TimeMap/TimeGate")
+    p.add_argument(
+        "--memento",
+        metavar="URL",
+        action="append",
+        help="Memento TimeMap/TimeGate (default: archive.today)",
+    )
     p.add_argument(
         "--endpoint",
         metavar="PLATFORM=URL",
@@ -128,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
             archiver = Archiver(
                 network=network,
                 wayback=args.wayback or "https://web.archive.org",
-                memento=args.memento or (),
+                memento=args.memento or (ARCHIVE_TODAY,),
                 keys=None,
                 timeout=args.timeout,
             )

@@ -55,6 +55,8 @@ class PostStatus:
     """The article the post was found in (a path or a JSONL record id)."""
     archived: Snapshot | None = None
     """For dead posts: the nearest archived copy that holds the post (lookup only)."""
+    archived_text: str | None = None
+    """The post's text as the archived copy holds it (X JSON/oEmbed copies)."""
     archive_note: str | None = None
     """Why no archived copy is given (not looked up, none found, archive unreachable)."""
 

@@ -42,8 +42,12 @@ def dead_post_card(status: PostStatus, citation: Citable | None = None) -> str:
         f"{_html.escape(says)}</p>"
     )
     snap = status.archived
-    if snap is not None and citation is not None:
-        inner = static_blockquote(citation)
+    if snap is not None and (citation is not None or status.archived_text):
+        inner = (
+            static_blockquote(citation)
+            if citation is not None and citation.post is not None and citation.post.text
+            else f"<p>{_html.escape(status.archived_text or '')}</p>"
+        )
         when = snap.archived_at.date().isoformat()
         link = (
             f'<p class="embedres-archived">Archived copy ({_html.escape(when)}): '

@@ -27,7 +27,8 @@ __all__ = ["ARTICLE_SUFFIXES", "archive_lookup", "check_articles", "read_article
 ARTICLE_SUFFIXES = frozenset({".html", ".htm", ".md", ".markdown", ".txt"})
 """Files a directory contributes (other files are skipped)."""
 MAX_ARTICLE = 16 * 2**20
-Lookup = Callable[[PostStatus, "date | None"], "Snapshot | None"]
+Lookup = Callable[[PostStatus, "date | None"], "tuple[Snapshot | None, str | None]"]
+"""``lookup(status, near) -> (snapshot, archived text)``."""
 
 
 def _read(path: Path) -> str:
@@ -83,21 +84,30 @@ def archive_lookup(archiver: Archiver) -> Lookup:
     Archive failures become a ``None`` answer; :func:`check_articles` notes them.
     """
 
-    def find(status: PostStatus, near: date | None) -> Snapshot | None:
+    def find(status: PostStatus, near: date | None) -> tuple[Snapshot | None, str | None]:
         if status.platform == "twitter" and status.post_id:
             handle = status.url.split("/")[3] if "/status/" in status.url else None
-            return lookup_post(archiver, status.post_id, handle, near=near).snapshot
-        return archiver.lookup(status.url, near)
+            found = lookup_post(archiver, status.post_id, handle, near=near)
+            return found.snapshot, found.text
+        return archiver.lookup(status.url, near), None
 
     return find
 
 
 def _posts(text: str) -> Iterator[Post]:
+    """Embedded posts, then links to posts standing alone (Markdown sites embed those: a
+    bare tweet URL on its own line becomes an embed in Eleventy and Jekyll plugins)."""
+    found = extract(text)
     seen: set[str] = set()
-    for post in extract(text).posts:
+    for post in found.posts:
         if post.url and post.url not in seen:
             seen.add(post.url)
             yield post
+    for link in found.links:
+        url = link.canonical_url
+        if link.kind == "post" and link.platform and url and url not in seen:
+            seen.add(url)
+            yield Post(link.platform, link.span, url=url, post_id=link.post_id, form="url")
 
 
 def check_articles(
@@ -137,9 +147,9 @@ def _with_archive(status: PostStatus, post: Post, lookup: Lookup) -> PostStatus:
     near = post.published
     near_date = near if isinstance(near, date) else None
     try:
-        snap = lookup(status, near_date)
+        snap, text = lookup(status, near_date)
     except ArchiveError as exc:
         return replace(status, archive_note=f"archive lookup failed: {exc}")
     if snap is None:
         return replace(status, archive_note="no archived copy holds the post")
-    return replace(status, archived=snap)
+    return replace(status, archived=snap, archived_text=text)

@@ -23,13 +23,23 @@ from embedres.platforms.base import (
     quote_post,
     split_url,
 )
-from embedres.platforms.status import Probe, Status, Verdict, read_json, text_field, transient
+from embedres.platforms.status import (
+    MAX_BODY,
+    Probe,
+    Status,
+    Verdict,
+    plain_text,
+    read_json,
+    text_field,
+    transient,
+)
 
 __all__ = [
     "LIVENESS",
     "PLATFORM",
     "SYNDICATION",
     "archived_post",
+    "archived_text",
     "classify_syndication",
     "post_url_forms",
     "snowflake_time",
@@ -330,6 +340,22 @@ _OG_TEXT = re.compile(
     r"""\s[^>]{0,40}content=["']([^"']{1,5000})""",
     re.IGNORECASE,
 )
+
+
+def archived_text(body: bytes) -> str | None:
+    """The tweet's text in an archived widget JSON or oEmbed answer (None: not one of those).
+
+    >>> archived_text(b'{"html": "<blockquote><p>Hi <b>all</b></p>- A</blockquote>"}')
+    'Hi all'
+    """
+    data = read_json(body[:MAX_BODY])
+    if not isinstance(data, dict):
+        return None
+    markup = data.get("html")
+    if isinstance(markup, str):
+        m = re.search(r"<p\b[^>]{0,300}>(.{0,20000}?)</p>", markup, re.DOTALL)
+        return plain_text(m.group(1)) if m else None
+    return text_field(data, "text")
 
 
 def archived_post(body: bytes, post_id: str) -> tuple[bool, str]:

@@ -1,0 +1,276 @@
+"""LivenessChecker and ``embedres check`` against loopback fakes of the platforms' endpoints."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from embedres.cli import main
+from embedres.liveness import LivenessChecker, check_articles
+from embedres.net.network import Network, NetworkConfig
+from embedres.platforms.liveness import probe_for
+from embedres.platforms.posturls import parse_post_url
+from tests.support.liveness import ANSWERS, answer_table, json_ctype
+from tests.support.paths import FIXTURES
+from tests.support.servers import LoopbackServer
+
+ARTICLE = FIXTURES / "liveness" / "article.html"
+# post URL -> (platform, case in ANSWERS)
+SCENARIO = {
+    "https://twitter.com/jack/status/20": ("twitter", "live"),
+    "https://twitter.com/gone/status/1683920951807971329": ("twitter", "deleted"),
+    "https://twitter.com/sus/status/1757108153408278773": ("twitter", "suspended"),
+    "https://twitter.com/priv/status/1600000000000000000": ("twitter", "protected"),
+    "https://bsky.app/profile/did:plc:aaaaaaaaaaaaaaaaaaaaaaaa/post/3kabcdefghijk": (
+        "bluesky",
+        "deleted",
+    ),
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ": ("youtube", "deleted"),
+}
+EXPECTED = {
+    "https://twitter.com/jack/status/20": "live",
+    "https://twitter.com/gone/status/1683920951807971329": "deleted",
+    "https://twitter.com/sus/status/1757108153408278773": "suspended",
+    "https://twitter.com/priv/status/1600000000000000000": "protected",
+    "https://bsky.app/profile/did:plc:aaaaaaaaaaaaaaaaaaaaaaaa/post/3kabcdefghijk": "deleted",
+    "https://www.youtube.com/watch?v=dQw4w9WgXcQ": "deleted",
+}
+
+
+def endpoint_path(url: str, base: str) -> str:
+    ref = parse_post_url(url)
+    assert ref is not None
+    probe = probe_for(ref.platform)
+    assert probe is not None
+    built = probe.request(ref, base)
+    assert built is not None
+    parts = urlsplit(built)
+    return parts.path + ("?" + parts.query if parts.query else "")
+
+
+def serve_scenario(
+    scenario: dict[str, tuple[str, str]], answers: dict[str, tuple[int, bytes, str]]
+) -> LoopbackServer:
+    srv = LoopbackServer({"*": answer_table(answers)})
+    srv.__enter__()
+    for url, (platform, case) in scenario.items():
+        status, body = ANSWERS[platform][case]
+        answers[endpoint_path(url, srv.url(""))] = (status, body, json_ctype(body))
+    return srv
+
+
+@pytest.fixture
+def fake() -> Iterator[LoopbackServer]:
+    srv = serve_scenario(SCENARIO, {})
+    try:
+        yield srv
+    finally:
+        srv.__exit__()
+
+
+def bases(srv: LoopbackServer) -> dict[str, str]:
+    return {name: srv.url("") for name in ("twitter", "bluesky", "youtube", "mastodon", "reddit")}
+
+
+def network(tmp_path: Path, *, offline: bool = False, name: str = "c.sqlite") -> Network:
+    config = NetworkConfig(cache=str(tmp_path / name), allow_private=True, offline=offline)
+    return config.build()
+
+
+def test_library_reports_each_status_with_evidence(fake: LoopbackServer, tmp_path: Path) -> None:
+    with network(tmp_path) as net, LivenessChecker(network=net, endpoints=bases(fake)) as chk:
+        got = check_articles([ARTICLE], chk)
+    assert {s.url: s.status for s in got} == EXPECTED
+    by = {s.url: s for s in got}
+    sus = by["https://twitter.com/sus/status/1757108153408278773"]
+    assert sus.evidence.wording == "This Post is from a suspended account. Learn more"
+    assert sus.evidence.http_status == 200 and "tweet-result?id=1757" in (
+        sus.evidence.endpoint or ""
+    )
+    live = by["https://twitter.com/jack/status/20"]
+    assert (live.text, live.author_handle) == ("Hello world", "jack")
+    assert by["https://www.youtube.com/watch?v=dQw4w9WgXcQ"].evidence.http_status == 404
+    assert all(s.source == str(ARTICLE) and s.checked_at.tzinfo for s in got)
+
+
+def test_second_run_comes_from_the_cache(fake: LoopbackServer, tmp_path: Path) -> None:
+    with network(tmp_path) as net, LivenessChecker(network=net, endpoints=bases(fake)) as chk:
+        first = check_articles([ARTICLE], chk)
+        asked = len(fake.requests)
+        second = check_articles([ARTICLE], chk)
+    assert len(fake.requests) == asked == 6
+    assert [s.status for s in first] == [s.status for s in second]
+    assert all(s.from_cache for s in second)
+
+
+def test_max_age_asks_again(fake: LoopbackServer, tmp_path: Path) -> None:
+    with network(tmp_path) as net:
+        LivenessChecker(network=net, endpoints=bases(fake)).check("https://x.com/jack/status/20")
+        again = LivenessChecker(network=net, endpoints=bases(fake), max_age=0)
+        assert not again.check("https://x.com/jack/status/20").from_cache
+    assert len(fake.requests) == 2
+
+
+def test_mirror_hosts_share_one_cache_entry(fake: LoopbackServer, tmp_path: Path) -> None:
+    with network(tmp_path) as net:
+        chk = LivenessChecker(network=net, endpoints=bases(fake))
+        a = chk.check("https://fxtwitter.com/jack/status/20")
+        b = chk.check("https://vxtwitter.com/someone/status/20")
+    assert (a.status, b.status, b.from_cache) == ("live", "live", True)
+    assert len(fake.requests) == 1
+
+
+def test_offline_is_unknown_and_asks_nothing(fake: LoopbackServer, tmp_path: Path) -> None:
+    with network(tmp_path, offline=True) as net:
+        got = check_articles([ARTICLE], LivenessChecker(network=net, endpoints=bases(fake)))
+    assert {s.status for s in got} == {"unknown"}
+    assert all(s.evidence.reason.startswith("offline") for s in got)
+    assert fake.requests == []
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [(429, b""), (500, b"oops"), (503, b""), (200, b"{broken"), (200, b"<html>Log in</html>")],
+)
+def test_failures_are_unavailable_and_briefly_cached(
+    tmp_path: Path, status: int, body: bytes
+) -> None:
+    url = "https://twitter.com/jack/status/20"
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        answers[endpoint_path(url, srv.url(""))] = (status, body, "application/json")
+        with network(tmp_path) as net:
+            got = LivenessChecker(network=net, endpoints={"twitter": srv.url("")}).check(url)
+    assert got.status == "unavailable"
+    assert got.evidence.http_status == status
+
+
+def test_huge_body_is_unavailable(tmp_path: Path) -> None:
+    url = "https://twitter.com/jack/status/20"
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        answers[endpoint_path(url, srv.url(""))] = (200, b"{" + b" " * 2_000_000 + b"}", "x")
+        with network(tmp_path) as net:
+            got = LivenessChecker(network=net, endpoints={"twitter": srv.url("")}).check(url)
+    assert got.status == "unavailable"
+
+
+def test_connection_refused_is_unavailable(tmp_path: Path) -> None:
+    with LoopbackServer({}) as srv:
+        base = srv.url("")
+    with network(tmp_path) as net:
+        got = LivenessChecker(network=net, endpoints={"twitter": base}).check(
+            "https://x.com/jack/status/20"
+        )
+    assert got.status == "unavailable" and got.evidence.http_status is None
+
+
+def test_address_policy_is_obeyed(fake: LoopbackServer, tmp_path: Path) -> None:
+    with NetworkConfig(cache=None).build() as net:  # strict policy: loopback refused
+        got = LivenessChecker(network=net, endpoints=bases(fake)).check(
+            "https://x.com/jack/status/20"
+        )
+    assert got.status == "unavailable" and "policy" in got.evidence.reason
+    assert fake.requests == []
+
+
+def test_mastodon_base_replaces_the_instance(tmp_path: Path) -> None:
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        answers["/api/v1/statuses/110"] = (*ANSWERS["mastodon"]["gone"], "application/json")
+        with network(tmp_path) as net:
+            chk = LivenessChecker(network=net, endpoints={"mastodon": srv.url("")})
+            got = chk.check("https://mastodon.social/@a/110")
+    assert got.status == "deleted" and got.evidence.http_status == 410
+
+
+def test_platform_without_endpoint_is_unknown(tmp_path: Path) -> None:
+    with network(tmp_path) as net:
+        got = LivenessChecker(network=net).check("https://www.instagram.com/p/CxYz123/")
+    assert got.status == "unknown" and "no public" in got.evidence.reason
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"endpoints": {"nope": "http://a"}}, {"endpoints": {"twitter": "ftp://a"}}, {"max_age": -1}],
+)
+def test_bad_options_are_rejected(kwargs: dict[str, object]) -> None:
+    from embedres.errors import InvalidArgument
+
+    with pytest.raises(InvalidArgument):
+        LivenessChecker(**kwargs)  # type: ignore[arg-type]
+
+
+def cli_args(srv: LoopbackServer, tmp_path: Path, *extra: str) -> list[str]:
+    args = ["check", str(ARTICLE), "--no-archive", "--allow-host", f"127.0.0.1:{srv.port}"]
+    for name, base in bases(srv).items():
+        args += ["--endpoint", f"{name}={base}"]
+    return [*args, *extra]
+
+
+def test_cli_done_when(
+    fake: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(cli_args(fake, tmp_path, "--format", "json", "--cache", str(tmp_path / "a")))
+    out, err = capsys.readouterr()
+    assert code == 1
+    rows = json.loads(out)
+    assert {r["url"]: r["status"] for r in rows} == EXPECTED
+    assert all(r["evidence"]["endpoint"] and r["checked_at"] for r in rows)
+    assert "5 of 6 embedded posts are gone" in err
+
+
+def test_cli_offline_exits_0_with_a_warning(
+    fake: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = cli_args(fake, tmp_path, "--offline", "-f", "csv", "--cache", str(tmp_path / "b"))
+    code = main(args)
+    out, err = capsys.readouterr()
+    assert code == 0 and "warning: offline" in err
+    lines = out.splitlines()
+    assert lines[0].startswith("source,status,platform,url")
+    assert len(lines) == 7
+    assert {x.split(",")[1] for x in lines[1:]} == {"unknown"}
+    assert all("offline: not checked" in x for x in lines[1:])
+    assert fake.requests == []
+
+
+def test_cli_table_and_since(
+    fake: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = ["--cache", str(tmp_path / "c")]
+    assert main(cli_args(fake, tmp_path, "-f", "table", *cache)) == 1
+    table = capsys.readouterr().out
+    assert table.splitlines()[0].split()[:3] == ["STATUS", "PLATFORM", "URL"]
+    assert "suspended" in table
+    asked = len(fake.requests)
+    assert main(cli_args(fake, tmp_path, "-f", "json", "--since", "7d", *cache)) == 1
+    assert len(fake.requests) == asked  # every answer reused
+    capsys.readouterr()
+
+
+def test_cli_bad_input(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["check", str(tmp_path / "missing.html"), "--offline"]) == 2
+    assert main(["check", str(ARTICLE), "--since", "soon", "--offline"]) == 2
+    assert main(["check", str(ARTICLE), "--endpoint", "twitter", "--offline"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot read" in err and "--since" in err and "PLATFORM=URL" in err
+
+
+def test_jsonl_and_directory_inputs(fake: LoopbackServer, tmp_path: Path) -> None:
+    batch = tmp_path / "in.jsonl"
+    batch.write_text(
+        json.dumps({"id": "a1", "html": ARTICLE.read_text()}) + "\n\n", encoding="utf-8"
+    )
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "post.md").write_text("See https://x.com/jack/status/20\n", encoding="utf-8")
+    (folder / "image.png").write_bytes(b"\x89PNG")
+    with network(tmp_path) as net:
+        got = check_articles([batch, folder], LivenessChecker(network=net, endpoints=bases(fake)))
+    assert {s.source for s in got} == {f"{batch}#a1", str(folder / "post.md")}
+    assert len(got) == 7
