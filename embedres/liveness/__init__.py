@@ -8,12 +8,13 @@ of a set of articles, with the nearest archived copy of the dead ones.
 from embedres.liveness.checker import LivenessChecker
 from embedres.liveness.records import Evidence, PostStatus
 from embedres.liveness.render import dead_post_card, liveness_renderer
-from embedres.liveness.report import check_articles, read_articles
+from embedres.liveness.report import archive_lookup, check_articles, read_articles
 
 __all__ = [
     "Evidence",
     "LivenessChecker",
     "PostStatus",
+    "archive_lookup",
     "check_articles",
     "dead_post_card",
     "liveness_renderer",

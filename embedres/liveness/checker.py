@@ -8,6 +8,7 @@ with a TTL per status (:data:`TTLS`); offline, answers come from the cache only 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -19,6 +20,7 @@ from embedres.liveness.records import Evidence, PostStatus
 from embedres.model import Post
 from embedres.net.network import Network, NetworkConfig
 from embedres.net.ratelimit import acquire
+from embedres.net.retryafter import parse_retry_after
 from embedres.platforms.base import PostRef
 from embedres.platforms.liveness import PROBES, probe_for
 from embedres.platforms.posturls import parse_post_url
@@ -36,6 +38,7 @@ TTLS: dict[str, float] = {
     "unavailable": 600.0,  # a rate limit or an outage: try again soon
 }
 """Seconds an answer stays in the cache, per status (``unknown`` is never cached)."""
+_MAX_HOLD = 900.0  # a Retry-After longer than this is not waited for: later posts say unavailable
 
 
 class LivenessChecker:
@@ -203,6 +206,9 @@ class LivenessChecker:
             return 0, b""
         finally:
             limiter.release(host)
+        if resp.status == 429:  # hold every later request to this host as the service asks
+            wait = min(parse_retry_after(resp.headers.get("Retry-After")), _MAX_HOLD)
+            limiter.defer(host, time.monotonic() + wait)
         return resp.status, resp.body
 
     def close(self) -> None:

@@ -274,3 +274,48 @@ def test_jsonl_and_directory_inputs(fake: LoopbackServer, tmp_path: Path) -> Non
         got = check_articles([batch, folder], LivenessChecker(network=net, endpoints=bases(fake)))
     assert {s.source for s in got} == {f"{batch}#a1", str(folder / "post.md")}
     assert len(got) == 7
+
+
+SAMPLE_URLS = {
+    "twitter": "https://x.com/jack/status/20",
+    "bluesky": "https://bsky.app/profile/a.bsky.social/post/3kabcdefghijk",
+    "mastodon": "https://mastodon.social/@a/110",
+    "youtube": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
+    "tiktok": "https://www.tiktok.com/@t/video/7000000000000000000",
+    "reddit": "https://www.reddit.com/r/news/comments/abc123/title/",
+}
+CASES = sorted((p, c) for p, table in ANSWERS.items() for c in table)
+
+
+@pytest.mark.parametrize(("platform", "case"), CASES)
+def test_every_fake_answer_through_the_network(platform: str, case: str, tmp_path: Path) -> None:
+    url = SAMPLE_URLS[platform]
+    status, body = ANSWERS[platform][case]
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        answers[endpoint_path(url, srv.url(""))] = (status, body, json_ctype(body))
+        with network(tmp_path) as net:
+            got = LivenessChecker(network=net, endpoints={platform: srv.url("")}).check(url)
+    probe = probe_for(platform)
+    assert probe is not None
+    assert got.status == probe.classify("", status, body).status
+    assert got.evidence.http_status == status and got.evidence.endpoint
+    assert got.status != "unknown"
+
+
+def test_429_holds_the_host(tmp_path: Path) -> None:
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    first, second = "https://x.com/jack/status/20", "https://x.com/jack/status/21"
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        answers[endpoint_path(first, srv.url(""))] = (429, b"", "text/plain")
+        answers[endpoint_path(second, srv.url(""))] = (200, tweet_body(), "application/json")
+        with network(tmp_path) as net:
+            chk = LivenessChecker(network=net, endpoints={"twitter": srv.url("")}, timeout=0.2)
+            a, b = chk.check(first), chk.check(second)
+        asked = len(srv.requests)
+    assert (a.status, b.status) == ("unavailable", "unavailable")
+    assert asked == 1  # Retry-After: 1 s, more than the 0.2 s timeout: the second waits no slot
+
+
+def tweet_body() -> bytes:
+    return ANSWERS["twitter"]["live"][1]
