@@ -121,7 +121,8 @@ def classify_json(url: str, status: int, body: bytes) -> Verdict:
     if status == 404:
         return Verdict("deleted", "HTTP 404", text_field(data, "message"))
     post = data[0] if isinstance(data, list) and data else None
-    children = post.get("data", {}).get("children") if isinstance(post, dict) else None
+    listing = post.get("data") if isinstance(post, dict) else None
+    children = listing.get("children") if isinstance(listing, dict) else None
     first = children[0] if isinstance(children, list) and children else None
     fields = first.get("data") if isinstance(first, dict) else None
     if status != 200 or not isinstance(fields, dict):

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from embedres.cli import main
 from embedres.liveness import LivenessChecker, check_articles
@@ -16,7 +19,7 @@ from embedres.platforms.liveness import probe_for
 from embedres.platforms.posturls import parse_post_url
 from tests.support.liveness import ANSWERS, answer_table, json_ctype
 from tests.support.paths import FIXTURES
-from tests.support.servers import LoopbackServer
+from tests.support.servers import LoopbackServer, Request, send
 
 ARTICLE = FIXTURES / "liveness" / "article.html"
 # post URL -> (platform, case in ANSWERS)
@@ -319,3 +322,36 @@ def test_429_holds_the_host(tmp_path: Path) -> None:
 
 def tweet_body() -> bytes:
     return ANSWERS["twitter"]["live"][1]
+
+
+FAILURES = st.one_of(
+    st.tuples(st.just("status"), st.sampled_from([429, 500, 502, 503, 504, 301, 302])),
+    st.tuples(st.just("html"), st.sampled_from([200, 401, 403, 404])),
+    st.tuples(st.just("cut"), st.integers(min_value=0, max_value=40)),
+)
+
+
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(platform=st.sampled_from(sorted(SAMPLE_URLS)), failure=FAILURES)
+def test_network_failures_never_yield_deleted(
+    platform: str, failure: tuple[str, int], tmp_path: Path
+) -> None:
+    kind, value = failure
+    full = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{}"
+
+    def route(conn: socket.socket, req: Request) -> None:
+        if kind == "status":
+            send(conn, f"{value} X", [("Location", "/login")], b"")
+        elif kind == "html":
+            send(conn, f"{value} X", [("Content-Type", "text/html")], b"<html>Log in</html>")
+        else:
+            conn.sendall(full[:value] if value < 40 else full)  # cut mid-answer
+            raise ConnectionResetError
+
+    config = NetworkConfig(cache=None, allow_private=True, timeout=5)
+    with LoopbackServer({"*": route}) as srv, config.build() as net:
+        chk = LivenessChecker(network=net, endpoints={platform: srv.url("")}, timeout=5)
+        got = chk.check(SAMPLE_URLS[platform])
+    assert got.status == "unavailable", got

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from embedres.platforms.liveness import PROBES, probe_for
 from embedres.platforms.posturls import parse_post_url
-from embedres.platforms.status import MAX_BODY, plain_text
+from embedres.platforms.status import MAX_BODY, STATUSES, plain_text
 from embedres.platforms.twitter import syndication_token
 from tests.support.liveness import ANSWERS
 
@@ -172,3 +174,44 @@ def test_malformed_and_huge_answers_are_unavailable(platform: str) -> None:
     assert probe.classify("u", 200, b"{not json").status == "unavailable"
     assert probe.classify("u", 200, b"{" + b" " * MAX_BODY + b"}").status == "unavailable"
     assert probe.classify("u", 200, b"").status == "unavailable"
+
+
+@given(
+    platform=st.sampled_from(sorted(PROBES)),
+    status=st.integers(min_value=100, max_value=599),
+    body=st.one_of(
+        st.binary(max_size=400),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda kids: (
+                st.lists(kids, max_size=3)
+                | st.dictionaries(
+                    st.sampled_from(
+                        [
+                            "__typename",
+                            "tombstone",
+                            "text",
+                            "thread",
+                            "$type",
+                            "error",
+                            "data",
+                            "children",
+                            "id",
+                            "user",
+                            "reason",
+                            "removed_by_category",
+                            "html",
+                        ]
+                    ),
+                    kids,
+                    max_size=4,
+                )
+            ),
+            max_leaves=12,
+        ).map(lambda v: json.dumps(v).encode()),
+    ),
+)
+@example(platform="reddit", status=200, body=b'[{"data": [1]}]')
+def test_classifiers_never_raise(platform: str, status: int, body: bytes) -> None:
+    verdict = PROBES[platform].classify("u", status, body)
+    assert verdict.status in STATUSES and verdict.reason

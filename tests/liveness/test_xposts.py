@@ -265,3 +265,13 @@ def test_save_post_submits_widget_urls_and_reports_which_holds_the_post() -> Non
     assert [c.holds_post for c in result.checks] == [False, True, True]
     assert result.checks[0].reason == "login wall"
     assert result.snapshot is not None and "tweet-result" in result.snapshot.original_url
+
+
+def test_dead_card_from_archived_text_alone() -> None:
+    from embedres.model import Snapshot
+
+    snap = Snapshot("https://web.archive.org/web/2023/https://x", NEAR, "wayback", "https://x")
+    card = dead_post_card(dead_status(archived=snap, archived_text="as <archived>"))
+    assert "<p>as &lt;archived&gt;</p>" in card
+    assert 'href="https://web.archive.org/web/2023/https://x"' in card
+    assert "Archived copy (2024-01-02)" in card
