@@ -77,6 +77,13 @@ def register(sub: Any) -> None:
     )
     p.add_argument("--allow-host", metavar="HOST[:PORT]", action="append", default=[])
     p.add_argument("--timeout", type=float, default=15.0, help="seconds per request")
+    p.add_argument(
+        "--interval",
+        type=float,
+        default=1.0,
+        help="seconds between two requests to one platform host (default 1: these endpoints "
+        "serve embeds, not crawlers)",
+    )
     p.set_defaults(func=run)
 
 
@@ -123,6 +130,7 @@ def run(args: argparse.Namespace) -> int:
         offline=args.offline,
         allow_hosts=tuple(args.allow_host),
         timeout=args.timeout,
+        per_host_interval=args.interval,
     )
     max_age = parse_age(args.since) if args.since else None
     with config.build() as network:

@@ -210,6 +210,7 @@ def test_bad_options_are_rejected(kwargs: dict[str, object]) -> None:
 
 def cli_args(srv: LoopbackServer, tmp_path: Path, *extra: str) -> list[str]:
     args = ["check", str(ARTICLE), "--no-archive", "--allow-host", f"127.0.0.1:{srv.port}"]
+    args += ["--interval", "0"]
     for name, base in bases(srv).items():
         args += ["--endpoint", f"{name}={base}"]
     return [*args, *extra]
@@ -355,3 +356,21 @@ def test_network_failures_never_yield_deleted(
         chk = LivenessChecker(network=net, endpoints={platform: srv.url("")}, timeout=5)
         got = chk.check(SAMPLE_URLS[platform])
     assert got.status == "unavailable", got
+
+
+def test_requests_to_one_host_are_spaced_by_the_limiter(tmp_path: Path) -> None:
+    import time
+
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    urls = [f"https://x.com/jack/status/{n}" for n in (20, 21, 22)]
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        for url in urls:
+            answers[endpoint_path(url, srv.url(""))] = (200, tweet_body(), "application/json")
+        config = NetworkConfig(cache=None, allow_private=True, per_host_interval=0.2)
+        with config.build() as net:
+            chk = LivenessChecker(network=net, endpoints={"twitter": srv.url("")})
+            start = time.monotonic()
+            statuses = [chk.check(u).status for u in urls]
+            elapsed = time.monotonic() - start
+    assert statuses == ["live"] * 3
+    assert elapsed >= 0.4 - 0.02
