@@ -3,10 +3,10 @@
 Captures of ``x.com``/``twitter.com`` status pages made since 2023 mostly store a login wall,
 an error page or a JavaScript shell, and the archive lists them as ``200``. :func:`lookup_post`
 asks each index for the captures nearest the date under every URL form of the tweet
-(:func:`embedres.platforms.twitter.post_url_forms`: status pages, ``i/web/status``, the
+(:func:`embedres.platforms.twitter_archive.post_url_forms`: status pages, ``i/web/status``, the
 widget's JSON and oEmbed answers), plus archive.today through Memento, then reads the
 candidates nearest first and keeps the first one that holds the post
-(:func:`embedres.platforms.twitter.archived_post` says how). :func:`save_post` submits the
+(:func:`embedres.platforms.twitter_archive.archived_post` says how). :func:`save_post` submits the
 status page and the widget's JSON and oEmbed URLs and reports which capture holds the post.
 """
 
@@ -24,7 +24,8 @@ from embedres.archive.wayback import parse_cdx, parse_timestamp, to_timestamp, w
 from embedres.errors import ArchiveError, ArchiveUnavailable, InvalidArgument
 from embedres.model import Snapshot
 from embedres.platforms.base import as_int
-from embedres.platforms.twitter import archived_post, archived_text, post_url_forms, widget_urls
+from embedres.platforms.twitter import archived_text
+from embedres.platforms.twitter_archive import archived_post, post_url_forms, widget_urls
 
 __all__ = ["ARCHIVE_TODAY", "CaptureCheck", "PostCaptures", "lookup_post", "save_post"]
 

@@ -24,7 +24,7 @@ from embedres.net.retryafter import parse_retry_after
 from embedres.platforms.base import PostRef
 from embedres.platforms.liveness import PROBES, probe_for
 from embedres.platforms.posturls import parse_post_url
-from embedres.platforms.status import MAX_BODY, STATUSES, Verdict
+from embedres.platforms.status import MAX_BODY, STATUSES, Probe, Verdict
 
 __all__ = ["CACHE_NAMESPACE", "TTLS", "LivenessChecker"]
 
@@ -131,6 +131,9 @@ class LivenessChecker:
             verdict = Verdict("unavailable", "address policy refused the endpoint")
         else:
             verdict = probe.classify(endpoint, status, body)
+            second = self._confirm(ref, probe, verdict)
+            if second is not None:
+                endpoint, status, verdict = second
         result = PostStatus(
             ref.canonical_url,
             ref.platform,
@@ -146,6 +149,21 @@ class LivenessChecker:
         if ttl and self.network.cache is not None:
             self.network.cache.put(CACHE_NAMESPACE, key, result.to_cache(), ttl=ttl)
         return result
+
+    def _confirm(
+        self, ref: PostRef, probe: Probe, first: Verdict
+    ) -> tuple[str, int, Verdict] | None:
+        """Ask the probe's second endpoint when the first verdict needs confirming."""
+        if probe.confirm is None or probe.reconcile is None:
+            return None
+        base = self.endpoints.get(ref.platform, probe.confirm_base)
+        url = probe.confirm(ref, base, first)
+        if url is None:
+            return None
+        status, body = self._fetch(url)
+        if status == -1:
+            return url, status, Verdict("unavailable", "address policy refused the endpoint")
+        return url, status, probe.reconcile(first, url, status, body)
 
     @staticmethod
     def _key(platform: str, post_id: str, canonical: str, base: str) -> str:

@@ -84,6 +84,14 @@ class Probe:
     """``request(ref, base) -> URL`` to GET, or None when this post cannot be asked."""
     classify: Callable[[str, int, bytes], Verdict]
     """``classify(url, http_status, body) -> Verdict``; pure, never raises."""
+    confirm: Callable[[PostRef, str, Verdict], str | None] | None = None
+    """``confirm(ref, base, verdict) -> URL`` of a second endpoint to ask before trusting
+    ``verdict`` (None: trust it); ``base`` is :attr:`confirm_base` or the caller's override."""
+    confirm_base: str = ""
+    """The default base of the second endpoint."""
+    reconcile: Callable[[Verdict, str, int, bytes], Verdict] | None = None
+    """``reconcile(first, url, http_status, body) -> Verdict``: the verdict once the second
+    endpoint answered; pure, never raises."""
 
 
 def transient(status: int, body: bytes) -> Verdict | None:

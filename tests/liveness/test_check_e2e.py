@@ -374,3 +374,32 @@ def test_requests_to_one_host_are_spaced_by_the_limiter(tmp_path: Path) -> None:
             elapsed = time.monotonic() - start
     assert statuses == ["live"] * 3
     assert elapsed >= 0.4 - 0.02
+
+
+@pytest.mark.parametrize(
+    ("oembed", "expected"),
+    [
+        ((404, b'{"error":"Not Found"}'), "deleted"),
+        ((403, b'{"error":"Sorry, you are not authorized to see this status."}'), "protected"),
+        ((200, b'{"html":"<blockquote><p>sensitive</p></blockquote>","author_name":"A"}'),
+         "restricted"),
+        ((429, b""), "unavailable"),
+        ((503, b""), "unavailable"),
+    ],
+)  # fmt: skip
+def test_widget_404_is_confirmed_by_oembed(
+    tmp_path: Path, oembed: tuple[int, bytes], expected: str
+) -> None:
+    url = "https://x.com/jack/status/20"
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        answers[endpoint_path(url, srv.url(""))] = (404, b"", "text/plain")
+        confirm = "/oembed?url=https%3A%2F%2Ftwitter.com%2Fi%2Fweb%2Fstatus%2F20&omit_script=1"
+        answers[confirm] = (*oembed, "application/json")
+        with network(tmp_path) as net:
+            got = LivenessChecker(network=net, endpoints={"twitter": srv.url("")}).check(url)
+        paths = srv.paths
+    assert got.status == expected
+    assert got.evidence.endpoint and "/oembed?" in got.evidence.endpoint
+    assert got.evidence.http_status == oembed[0]
+    assert [p.split("?")[0] for p in paths] == ["/tweet-result", "/oembed"]

@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from embedres.platforms.liveness import PROBES, probe_for
 from embedres.platforms.posturls import parse_post_url
-from embedres.platforms.status import MAX_BODY, STATUSES, plain_text
-from embedres.platforms.twitter import syndication_token
+from embedres.platforms.status import MAX_BODY, STATUSES, Verdict, plain_text
+from embedres.platforms.twitter import reconcile_oembed, syndication_token
 from tests.support.liveness import ANSWERS
 
 EXPECTED = {
@@ -215,3 +215,11 @@ def test_malformed_and_huge_answers_are_unavailable(platform: str) -> None:
 def test_classifiers_never_raise(platform: str, status: int, body: bytes) -> None:
     verdict = PROBES[platform].classify("u", status, body)
     assert verdict.status in STATUSES and verdict.reason
+
+
+@given(status=SAYS_NOTHING, body=st.binary(max_size=200))
+def test_oembed_confirmation_never_turns_a_failure_into_a_deletion(
+    status: int, body: bytes
+) -> None:
+    first = Verdict("deleted", "HTTP 404: no such tweet (deleted or never posted)")
+    assert reconcile_oembed(first, "u", status, body).status == "unavailable"

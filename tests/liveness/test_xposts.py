@@ -19,7 +19,7 @@ from embedres.errors import ArchiveUnavailable, InvalidArgument
 from embedres.liveness import Evidence, PostStatus, dead_post_card, liveness_renderer
 from embedres.liveness.report import archive_lookup
 from embedres.net.network import Network, NetworkConfig
-from embedres.platforms.twitter import archived_post, post_url_forms
+from embedres.platforms.twitter_archive import archived_post, post_url_forms
 from tests.support.liveness import LOGIN_WALL, tombstone, tweet
 from tests.support.servers import LoopbackServer, Request, send
 
