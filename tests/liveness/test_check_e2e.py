@@ -17,7 +17,7 @@ from embedres.liveness import LivenessChecker, check_articles
 from embedres.net.network import Network, NetworkConfig
 from embedres.platforms.liveness import probe_for
 from embedres.platforms.posturls import parse_post_url
-from tests.support.liveness import ANSWERS, answer_table, json_ctype
+from tests.support.liveness import ANSWERS, FakeWayback, answer_table, json_ctype
 from tests.support.paths import FIXTURES
 from tests.support.servers import LoopbackServer, Request, send
 
@@ -403,3 +403,30 @@ def test_widget_404_is_confirmed_by_oembed(
     assert got.evidence.endpoint and "/oembed?" in got.evidence.endpoint
     assert got.evidence.http_status == oembed[0]
     assert [p.split("?")[0] for p in paths] == ["/tweet-result", "/oembed"]
+
+
+def test_dead_posts_get_their_archived_copy_and_a_card(tmp_path: Path) -> None:
+    import embedres
+    from embedres.liveness import archive_lookup, liveness_renderer
+
+    scenario = dict(SCENARIO)
+    scenario["https://twitter.com/jack/status/20"] = ("twitter", "deleted")
+    srv = serve_scenario(scenario, {})
+    try:
+        with FakeWayback() as wayback, network(tmp_path) as net:
+            chk = LivenessChecker(network=net, endpoints=bases(srv))
+            got = check_articles([ARTICLE], chk, lookup=archive_lookup(wayback.archiver(net)))
+    finally:
+        srv.__exit__()
+    by = {s.url: s for s in got}
+    jack = by["https://twitter.com/jack/status/20"]
+    assert jack.status == "deleted" and jack.archived is not None
+    assert "tweet-result?id=20&" in jack.archived.original_url
+    assert jack.archived_text == "old"
+    skeet = by["https://bsky.app/profile/did:plc:aaaaaaaaaaaaaaaaaaaaaaaa/post/3kabcdefghijk"]
+    assert skeet.archived is None and skeet.archive_note == "no archived copy holds the post"
+    html = ARTICLE.read_text(encoding="utf-8")
+    out = embedres.replace_embeds(html, render=liveness_renderer(got))
+    assert out.count('class="embedres-dead"') == 6  # all six are dead now
+    assert "Archived copy (2023-06-01)" in out
+    assert "widgets.js" not in out

@@ -7,7 +7,7 @@ import json
 import socket
 from collections.abc import Iterator
 from datetime import datetime, timezone
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -20,7 +20,7 @@ from embedres.liveness import Evidence, PostStatus, dead_post_card, liveness_ren
 from embedres.liveness.report import archive_lookup
 from embedres.net.network import Network, NetworkConfig
 from embedres.platforms.twitter_archive import archived_post, post_url_forms
-from tests.support.liveness import LOGIN_WALL, tombstone, tweet
+from tests.support.liveness import LOGIN_WALL, FakeWayback, tombstone, tweet
 from tests.support.servers import LoopbackServer, Request, send
 
 LEGACY_PAGE = (
@@ -81,49 +81,6 @@ def test_url_forms_cover_hosts_and_widget_endpoints() -> None:
     assert len(post_url_forms("20")) == len(forms) - 3
     with pytest.raises(InvalidArgument):
         post_url_forms("abc")
-
-
-WALL_TS, JSON_TS = "20240101000000", "20230601000000"
-
-
-class FakeWayback:
-    """A CDX index and replay: the status page was captured as a login wall (nearer the
-    date asked), the widget JSON (another token, a year earlier) holds the tweet."""
-
-    def __init__(self) -> None:
-        self.srv = LoopbackServer({"/cdx": self.cdx, "*": self.replay})
-
-    def __enter__(self) -> FakeWayback:
-        self.srv.__enter__()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.srv.__exit__()
-
-    def cdx(self, conn: socket.socket, req: Request) -> None:
-        q = parse_qs(urlsplit(req.path).query)
-        url = q["url"][0]
-        rows: list[list[str]] = [["timestamp", "original", "statuscode"]]
-        if url == "https://twitter.com/jack/status/20":
-            rows.append([WALL_TS, url, "200"])
-        elif "tweet-result" in url and q.get("matchType") == ["prefix"]:
-            base = "https://cdn.syndication.twimg.com/tweet-result?id="
-            rows.append([JSON_TS, base + "200&lang=en&token=zz", "200"])  # another id
-            rows.append([JSON_TS, base + "20&lang=en&token=old", "200"])
-        body = json.dumps(rows if len(rows) > 1 else []).encode()
-        send(conn, "200 OK", [("Content-Type", "application/json")], body)
-
-    def replay(self, conn: socket.socket, req: Request) -> None:
-        if req.path.startswith(f"/web/{WALL_TS}id_/"):
-            send(conn, "200 OK", [("Content-Type", "text/html")], LOGIN_WALL)
-        elif req.path.startswith(f"/web/{JSON_TS}id_/") and "id=20&" in req.path:
-            send(conn, "200 OK", [("Content-Type", "application/json")], tweet("20", "old"))
-        else:
-            send(conn, "404 Not Found", [], b"")
-
-    def archiver(self, net: Network, **kw: object) -> Archiver:
-        service = WaybackService("fake", self.srv.url("/cdx"), self.srv.url("/web/"), None, 0)
-        return Archiver(network=net, wayback=service, keys=None, **kw)  # type: ignore[arg-type]
 
 
 @pytest.fixture

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 import json
 import socket
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qs, urlsplit
 
-from tests.support.servers import Request, Route, send
+from tests.support.servers import LoopbackServer, Request, Route, send
+
+if TYPE_CHECKING:
+    from embedres.archive.archiver import Archiver
+    from embedres.net.network import Network
 
 __all__ = [
     "ANSWERS",
+    "JSON_TS",
     "LOGIN_WALL",
+    "WALL_TS",
+    "FakeWayback",
     "answer_table",
     "json_ctype",
     "tombstone",
@@ -140,3 +149,50 @@ def answer_table(answers: dict[str, tuple[int, bytes, str]]) -> Route:
 def json_ctype(body: bytes) -> str:
     """The Content-Type an endpoint sends with ``body``."""
     return _J if body[:1] in (b"{", b"[") else "text/html"
+
+
+WALL_TS, JSON_TS = "20240101000000", "20230601000000"
+
+
+class FakeWayback:
+    """A CDX index and replay: the status page was captured as a login wall (nearer the
+    date asked), the widget JSON (another token, a year earlier) holds the tweet."""
+
+    def __init__(self) -> None:
+        self.srv = LoopbackServer({"/cdx": self.cdx, "*": self.replay})
+
+    def __enter__(self) -> FakeWayback:
+        self.srv.__enter__()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.srv.__exit__()
+
+    def cdx(self, conn: socket.socket, req: Request) -> None:
+        q = parse_qs(urlsplit(req.path).query)
+        url = q["url"][0]
+        rows: list[list[str]] = [["timestamp", "original", "statuscode"]]
+        if url == "https://twitter.com/jack/status/20":
+            rows.append([WALL_TS, url, "200"])
+        elif "tweet-result" in url and q.get("matchType") == ["prefix"]:
+            base = "https://cdn.syndication.twimg.com/tweet-result?id="
+            rows.append([JSON_TS, base + "200&lang=en&token=zz", "200"])  # another id
+            rows.append([JSON_TS, base + "20&lang=en&token=old", "200"])
+        body = json.dumps(rows if len(rows) > 1 else []).encode()
+        send(conn, "200 OK", [("Content-Type", "application/json")], body)
+
+    def replay(self, conn: socket.socket, req: Request) -> None:
+        if req.path.startswith(f"/web/{WALL_TS}id_/"):
+            send(conn, "200 OK", [("Content-Type", "text/html")], LOGIN_WALL)
+        elif req.path.startswith(f"/web/{JSON_TS}id_/") and "id=20&" in req.path:
+            send(conn, "200 OK", [("Content-Type", "application/json")], tweet("20", "old"))
+        else:
+            send(conn, "404 Not Found", [], b"")
+
+    def archiver(self, net: Network) -> Archiver:
+        """An Archiver on this index (no pacing, no keys, no Memento source)."""
+        from embedres.archive.archiver import Archiver
+        from embedres.archive.services import WaybackService
+
+        service = WaybackService("fake", self.srv.url("/cdx"), self.srv.url("/web/"), None, 0)
+        return Archiver(network=net, wayback=service, keys=None)
