@@ -430,3 +430,23 @@ def test_dead_posts_get_their_archived_copy_and_a_card(tmp_path: Path) -> None:
     assert out.count('class="embedres-dead"') == 6  # all six are dead now
     assert "Archived copy (2023-06-01)" in out
     assert "widgets.js" not in out
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("bad.jsonl", b'{"id": 1, "html": "x"}\n{oops\n', "bad.jsonl:2: not JSON"),
+        ("bad.jsonl", b'{"id": 1, "body": "x"}\n', 'needs a "text" or "html" string'),
+        ("latin1.html", "café".encode("latin-1"), "is not UTF-8 text"),
+    ],
+)
+def test_unreadable_articles_are_clear_errors(
+    tmp_path: Path, name: str, data: bytes, message: str
+) -> None:
+    from embedres.errors import InputError
+
+    path = tmp_path / name
+    path.write_bytes(data)
+    with NetworkConfig(cache=None, offline=True).build() as net, pytest.raises(InputError) as info:
+        check_articles([path], LivenessChecker(network=net))
+    assert message in str(info.value)
