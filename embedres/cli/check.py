@@ -23,6 +23,7 @@ from embedres.liveness.checker import LivenessChecker
 from embedres.liveness.records import PostStatus
 from embedres.liveness.report import archive_lookup, check_articles
 from embedres.net.network import NetworkConfig
+from embedres.platforms.status import DEAD, STATUSES
 
 __all__ = ["parse_age", "register", "run"]
 
@@ -61,6 +62,12 @@ def register(sub: Any) -> None:
     p.add_argument("--cache", metavar="PATH", help="cache file (SQLite); default: user cache")
     p.add_argument("--since", metavar="AGE", help="reuse answers younger than AGE (7d, 12h)")
     p.add_argument("--no-archive", action="store_true", help="do not look dead posts up")
+    p.add_argument(
+        "--fail-on",
+        metavar="STATUS,...",
+        default=",".join(sorted(DEAD)),
+        help="statuses that make the exit status 1 (default: deleted,protected,suspended)",
+    )
     p.add_argument("--wayback", metavar="URL", action="append", help="Wayback index; repeatable")
     p.add_argument(
         "--memento",
@@ -133,6 +140,9 @@ def run(args: argparse.Namespace) -> int:
         per_host_interval=args.interval,
     )
     max_age = parse_age(args.since) if args.since else None
+    fail_on = {x.strip() for x in args.fail_on.split(",") if x.strip()}
+    if not fail_on <= set(STATUSES):
+        raise InvalidArgument(f"--fail-on takes statuses among {', '.join(STATUSES)}")
     with config.build() as network:
         checker = LivenessChecker(
             network=network, endpoints=endpoints, max_age=max_age, timeout=args.timeout
@@ -153,8 +163,8 @@ def run(args: argparse.Namespace) -> int:
     if args.offline:
         print("embedres: warning: offline: posts were not checked (cached answers only)",
               file=sys.stderr)  # fmt: skip
-    dead = [s for s in statuses if s.dead]
+    dead = [s for s in statuses if s.status in fail_on]
     if dead:
-        print(f"embedres: {len(dead)} of {len(statuses)} embedded posts are gone",
-              file=sys.stderr)  # fmt: skip
+        print(f"embedres: {len(dead)} of {len(statuses)} embedded posts are "
+              f"{'/'.join(sorted({s.status for s in dead}))}", file=sys.stderr)  # fmt: skip
     return 1 if dead else 0

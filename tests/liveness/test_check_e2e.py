@@ -225,7 +225,7 @@ def test_cli_done_when(
     rows = json.loads(out)
     assert {r["url"]: r["status"] for r in rows} == EXPECTED
     assert all(r["evidence"]["endpoint"] and r["checked_at"] for r in rows)
-    assert "5 of 6 embedded posts are gone" in err
+    assert "5 of 6 embedded posts are deleted/protected/suspended" in err
 
 
 def test_cli_offline_exits_0_with_a_warning(
@@ -450,3 +450,14 @@ def test_unreadable_articles_are_clear_errors(
     with NetworkConfig(cache=None, offline=True).build() as net, pytest.raises(InputError) as info:
         check_articles([path], LivenessChecker(network=net))
     assert message in str(info.value)
+
+
+def test_cli_fail_on(
+    fake: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cache = ["--cache", str(tmp_path / "f"), "-f", "json"]
+    assert main(cli_args(fake, tmp_path, *cache, "--fail-on", "restricted")) == 0
+    assert main(cli_args(fake, tmp_path, *cache, "--fail-on", "suspended")) == 1
+    assert "1 of 6 embedded posts are suspended" in capsys.readouterr().err
+    assert main(cli_args(fake, tmp_path, *cache, "--fail-on", "gone")) == 2
+    assert "--fail-on takes statuses" in capsys.readouterr().err
