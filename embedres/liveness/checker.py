@@ -38,6 +38,7 @@ TTLS: dict[str, float] = {
     "unavailable": 600.0,  # a rate limit or an outage: try again soon
 }
 """Seconds an answer stays in the cache, per status (``unknown`` is never cached)."""
+_GLOBAL_IDS = frozenset({"twitter", "youtube", "tiktok", "reddit"})
 _MAX_HOLD = 900.0  # a Retry-After longer than this is not waited for: later posts say unavailable
 
 
@@ -167,9 +168,9 @@ class LivenessChecker:
 
     @staticmethod
     def _key(platform: str, post_id: str, canonical: str, base: str) -> str:
-        # Tweet, Bluesky rkey... ids name one post whatever the host (x.com, fxtwitter...);
-        # a Mastodon id only on its instance.
-        who = canonical if platform == "mastodon" else f"{platform}:{post_id}"
+        # Tweet, video and Reddit ids name one post whatever the host (x.com, fxtwitter...); a
+        # Bluesky rkey only under its account, a Mastodon id only on its instance.
+        who = f"{platform}:{post_id}" if platform in _GLOBAL_IDS else canonical
         default = PROBES[platform].base
         return who if base == default else f"{who}|{base}"
 

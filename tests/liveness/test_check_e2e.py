@@ -461,3 +461,15 @@ def test_cli_fail_on(
     assert "1 of 6 embedded posts are suspended" in capsys.readouterr().err
     assert main(cli_args(fake, tmp_path, *cache, "--fail-on", "gone")) == 2
     assert "--fail-on takes statuses" in capsys.readouterr().err
+
+
+def test_bluesky_rkeys_are_per_account(tmp_path: Path) -> None:
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    a = "https://bsky.app/profile/a.bsky.social/post/3kabcdefghijk"
+    b = "https://bsky.app/profile/b.bsky.social/post/3kabcdefghijk"
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        answers[endpoint_path(a, srv.url(""))] = (*ANSWERS["bluesky"]["live"], "application/json")
+        answers[endpoint_path(b, srv.url(""))] = (*ANSWERS["bluesky"]["deleted"], "text/plain")
+        with network(tmp_path) as net:
+            chk = LivenessChecker(network=net, endpoints={"bluesky": srv.url("")})
+            assert [chk.check(a).status, chk.check(b).status] == ["live", "deleted"]
