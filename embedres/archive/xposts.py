@@ -212,6 +212,7 @@ def save_post(archiver: Archiver, post_id: str, handle: str | None = None) -> Po
         ArchiveUnavailable: offline.
     """
     sid = str(as_int(post_id, "twitter"))
+    post_url_forms(sid, handle)  # rejects a malformed handle
     status_url = (
         f"https://twitter.com/{handle}/status/{sid}"
         if handle

@@ -21,6 +21,7 @@ from embedres.errors import ArchiveError, InputError, InvalidArgument
 from embedres.liveness.checker import LivenessChecker
 from embedres.liveness.records import PostStatus
 from embedres.model import Post, Snapshot
+from embedres.platforms.twitter import status_parts
 
 __all__ = ["ARTICLE_SUFFIXES", "archive_lookup", "check_articles", "read_articles"]
 
@@ -86,7 +87,8 @@ def archive_lookup(archiver: Archiver) -> Lookup:
 
     def find(status: PostStatus, near: date | None) -> tuple[Snapshot | None, str | None]:
         if status.platform == "twitter" and status.post_id:
-            handle = status.url.split("/")[3] if "/status/" in status.url else None
+            parts = status_parts(status.url)  # None for handle-less i/web/status URLs
+            handle = parts[0] if parts else None
             found = lookup_post(archiver, status.post_id, handle, near=near)
             return found.snapshot, found.text
         return archiver.lookup(status.url, near), None

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlencode
 
+from embedres.errors import InvalidArgument
 from embedres.platforms.base import PostRef, as_int
 from embedres.platforms.status import read_json, text_field
 from embedres.platforms.twitter import SYNDICATION, syndication_url
@@ -27,12 +28,14 @@ def post_url_forms(post_id: str, handle: str | None = None) -> tuple[str, ...]:
     answers (publish.twitter.com, and api.twitter.com's v1 endpoint of 2012-2018).
 
     Raises:
-        InvalidArgument: ``post_id`` is not a tweet id.
+        InvalidArgument: ``post_id`` is not a tweet id, or ``handle`` not a handle.
 
     >>> post_url_forms("20", "jack")[:2]
     ('https://twitter.com/jack/status/20', 'https://x.com/jack/status/20')
     """
     sid = str(as_int(post_id, "twitter"))
+    if handle is not None and not _HANDLE.fullmatch(handle):
+        raise InvalidArgument(f"not a twitter handle: {handle!r}")
     pages = [f"https://{h}/{handle}/status/{sid}" for h in _PAGE_HOSTS] if handle else []
     pages += [f"https://{h}/i/web/status/{sid}" for h in ("twitter.com", "x.com")]
     status_url = pages[0]
@@ -44,6 +47,7 @@ def post_url_forms(post_id: str, handle: str | None = None) -> tuple[str, ...]:
 
 
 _PAGE_HOSTS = ("twitter.com", "x.com", "mobile.twitter.com")
+_HANDLE = re.compile(r"[A-Za-z0-9_]{1,20}")
 
 
 def widget_urls(post_id: str, status_url: str) -> tuple[str, str]:

@@ -232,3 +232,23 @@ def test_dead_card_from_archived_text_alone() -> None:
     assert "<p>as &lt;archived&gt;</p>" in card
     assert 'href="https://web.archive.org/web/2023/https://x"' in card
     assert "Archived copy (2024-01-02)" in card
+
+
+@pytest.mark.parametrize("handle", ["a/b", "", "x" * 21, "a?b"])
+def test_url_forms_reject_malformed_handles(handle: str) -> None:
+    with pytest.raises(InvalidArgument):
+        post_url_forms("20", handle)
+
+
+def test_handle_less_status_url_is_looked_up_without_a_handle(
+    wayback: FakeWayback, net: Network
+) -> None:
+    from dataclasses import replace
+
+    status = replace(dead_status(), url="https://twitter.com/i/web/status/20")
+    snap, _ = archive_lookup(wayback.archiver(net))(status, NEAR.date())
+    assert snap is not None  # found through the JSON capture; no "i" handle invented
+    asked = [p for p in wayback.srv.paths if p.startswith("/cdx")]
+    # a handle "i" would have asked for twitter.com/i/status/20 and mobile.twitter.com/i/...
+    assert not any("mobile.twitter.com" in p or "%2Fi%2Fstatus%2F" in p for p in asked)
+    assert any("x.com%2Fi%2Fweb%2Fstatus%2F20" in p for p in asked)
