@@ -38,7 +38,7 @@ TTLS: dict[str, float] = {
     "unavailable": 600.0,  # a rate limit or an outage: try again soon
 }
 """Seconds an answer stays in the cache, per status (``unknown`` is never cached)."""
-_GLOBAL_IDS = frozenset({"twitter", "youtube", "tiktok", "reddit"})
+_GLOBAL_IDS = frozenset({"twitter", "youtube", "tiktok", "reddit", "telegram"})
 _MAX_HOLD = 900.0  # a Retry-After longer than this is not waited for: later posts say unavailable
 
 

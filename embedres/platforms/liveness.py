@@ -1,13 +1,13 @@
 """Which platforms can be asked whether a post still exists, and how (pure, from each module).
 
 Each platform module that can tell declares a ``LIVENESS`` :class:`~.status.Probe`; the others
-(Instagram, Facebook and Threads need a Meta token; LinkedIn, Pinterest and Telegram offer no
-key-less endpoint that distinguishes a deleted post) have none and their posts are ``unknown``.
+(Instagram, Facebook and Threads need a Meta token; LinkedIn and Pinterest offer no key-less
+endpoint that distinguishes a deleted post) have none and their posts are ``unknown``.
 """
 
 from __future__ import annotations
 
-from embedres.platforms import bluesky, mastodon, reddit, tiktok, twitter, youtube
+from embedres.platforms import bluesky, mastodon, reddit, telegram, tiktok, twitter, youtube
 from embedres.platforms.status import Probe
 
 __all__ = ["PROBES", "probe_for"]
@@ -19,6 +19,7 @@ PROBES: dict[str, Probe] = {
     "youtube": youtube.LIVENESS,
     "tiktok": tiktok.LIVENESS,
     "reddit": reddit.LIVENESS,
+    "telegram": telegram.LIVENESS,
 }
 """Platform name -> its probe."""
 

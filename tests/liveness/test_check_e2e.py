@@ -287,6 +287,7 @@ SAMPLE_URLS = {
     "youtube": "https://www.youtube.com/watch?v=dQw4w9WgXcQ",
     "tiktok": "https://www.tiktok.com/@t/video/7000000000000000000",
     "reddit": "https://www.reddit.com/r/news/comments/abc123/title/",
+    "telegram": "https://t.me/durov/43",
 }
 CASES = sorted((p, c) for p, table in ANSWERS.items() for c in table)
 

@@ -39,6 +39,8 @@ EXPECTED = {
     ("reddit", "private"): "protected",
     ("reddit", "banned"): "suspended",
     ("reddit", "blocked"): "unavailable",
+    ("telegram", "live"): "live",
+    ("telegram", "not found"): "deleted",
 }
 
 
@@ -61,6 +63,10 @@ def test_live_answers_carry_text_and_author() -> None:
     assert (v.text, v.author_handle) == ("sky", "a.bsky.social")
     v = PROBES["mastodon"].classify("u", *ANSWERS["mastodon"]["live"])
     assert (v.text, v.author_handle) == ("toot", "a")
+    v = PROBES["telegram"].classify("u", *ANSWERS["telegram"]["live"])
+    assert (v.text, v.author_name) == ("Hello\nchannel", "Pavel Durov")
+    v = PROBES["telegram"].classify("u", *ANSWERS["telegram"]["not found"])
+    assert v.wording == "Post not found"
 
 
 def test_tombstone_wording_is_kept_verbatim() -> None:
@@ -105,6 +111,7 @@ def test_syndication_token_matches_javascript(post_id: str, token: str) -> None:
             "https://youtu.be/dQw4w9WgXcQ",
             "/oembed?url=https%3A%2F%2Fwww.youtube.com%2Fwatch%3Fv%3DdQw4w9WgXcQ&format=json",
         ),
+        ("https://t.me/s/durov/43", "/durov/43?embed=1&mode=tme"),
         (
             "https://www.reddit.com/r/news/comments/abc123/title/",
             "/comments/abc123.json?raw_json=1&limit=1",
@@ -129,7 +136,7 @@ def test_mirrors_name_the_same_tweet() -> None:
 
 
 def test_platforms_without_a_probe() -> None:
-    for name in ("instagram", "facebook", "threads", "linkedin", "telegram", "pinterest"):
+    for name in ("instagram", "facebook", "threads", "linkedin", "pinterest"):
         assert probe_for(name) is None
 
 
@@ -164,6 +171,7 @@ def test_no_answer_rate_limit_or_outage_is_never_a_deletion(
     page=st.text(max_size=200),
 )
 def test_an_html_page_is_never_a_deletion(platform: str, status: int, page: str) -> None:
+    # Telegram's widget answers HTML: only its explicit error element is a deletion.
     body = f"<!DOCTYPE html><html><body>Log in {page}</body></html>".encode()
     assert PROBES[platform].classify("u", status, body).status == "unavailable"
 

@@ -127,6 +127,21 @@ ANSWERS: dict[str, dict[str, tuple[int, bytes]]] = {
         "banned": (404, b'{"reason":"banned","message":"Not Found"}'),
         "blocked": (403, b"<html><body>You've been blocked by network security.</body></html>"),
     },
+    "telegram": {
+        "live": (
+            200,
+            b'<html><body class="widget_frame_base tgme_widget body_widget_post emoji_image">'
+            b'<div class="tgme_widget_message_bubble"><div class="tgme_widget_message_author">'
+            b'<a class="tgme_widget_message_owner_name" href="https://t.me/durov"><span dir="auto">'
+            b'Pavel Durov</span></a></div><div class="tgme_widget_message_text js-message_text" '
+            b'dir="auto">Hello<br/>channel</div></div></body></html>',
+        ),
+        "not found": (
+            200,
+            b'<html><body class="widget_frame_base tgme_widget body_widget_post nodark">'
+            b'<div class="tgme_widget_message_error">Post not found</div></body></html>',
+        ),
+    },
 }
 """Per platform, per case: ``(HTTP status, body)`` as the real endpoint answers."""
 
