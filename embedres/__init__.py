@@ -28,6 +28,7 @@ from embedres.errors import (
     UnsafeURL,
     WarcWriteError,
 )
+from embedres.liveness import LivenessChecker, PostStatus, check_articles
 from embedres.model import Entity, Extraction, Hop, Link, Post, Resolution, Snapshot
 from embedres.net.cache import Cache, SQLiteCache
 from embedres.net.network import Network, NetworkConfig
@@ -70,6 +71,7 @@ __all__ = [
     "Link",
     "LinkArchiver",
     "LinkResolver",
+    "LivenessChecker",
     "MementoService",
     "Network",
     "NetworkConfig",
@@ -77,6 +79,7 @@ __all__ = [
     "OEmbedHydrator",
     "Post",
     "PostHydrator",
+    "PostStatus",
     "QuotaExceeded",
     "RateLimited",
     "RateLimiter",
@@ -93,6 +96,7 @@ __all__ = [
     "WarcWriteError",
     "WaybackService",
     "__version__",
+    "check_articles",
     "cite",
     "extract",
     "linkedin_time",

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 
 from embedres._version import __version__
-from embedres.cli import archive, cite, extract, resolve
+from embedres.cli import archive, check, cite, extract, resolve
 from embedres.errors import EmbedresError
 
 __all__ = ["main"]
@@ -28,7 +28,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"embedres {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in (extract, resolve, archive, cite):
+    for module in (extract, resolve, archive, cite, check):
         module.register(sub)
     return parser
 

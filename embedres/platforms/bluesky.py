@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
@@ -16,8 +17,9 @@ from embedres.platforms.base import (
     found_from_ref,
     quote_post,
 )
+from embedres.platforms.status import Probe, Status, Verdict, read_json, text_field, transient
 
-__all__ = ["PLATFORM", "tid_time"]
+__all__ = ["APPVIEW", "LIVENESS", "PLATFORM", "classify_thread", "tid_time"]
 
 _RKEY = r"[a-z2-7]{13}"
 _ACTOR = r"did:plc:[a-z2-7]{24}|did:web:[A-Za-z0-9.-]{1,253}|[A-Za-z0-9.-]{1,253}"
@@ -97,3 +99,73 @@ PLATFORM = Platform(
     schemes=frozenset({"at"}),
 )
 """Bluesky."""
+
+
+# -- liveness (issue #15): the public AppView, which bsky.app and embed.bsky.app read --
+
+APPVIEW = "https://public.api.bsky.app"
+"""Bluesky's public, key-less AppView (``app.bsky.feed.getPostThread``)."""
+
+
+def _thread_url(ref: PostRef, base: str) -> str | None:
+    actor = ref.canonical_url.split("/profile/", 1)[-1].split("/", 1)[0]
+    if ref.platform != "bluesky" or not actor:
+        return None
+    uri = f"at://{actor}/app.bsky.feed.post/{ref.post_id}"
+    query = urlencode({"uri": uri, "depth": "0", "parentHeight": "0"})
+    return f"{base.rstrip('/')}/xrpc/app.bsky.feed.getPostThread?{query}"
+
+
+# XRPC error names (lexicon app.bsky.feed.getPostThread and com.atproto.admin takedowns).
+_ERRORS: dict[str, Status] = {
+    "NotFound": "deleted",
+    "AccountTakedown": "suspended",
+    "AccountDeactivated": "restricted",
+    "BlockedActor": "restricted",
+    "BlockedByActor": "restricted",
+}
+
+
+def classify_thread(url: str, status: int, body: bytes) -> Verdict:
+    """Read an ``app.bsky.feed.getPostThread`` answer.
+
+    200 holds a ``threadViewPost`` (live), a ``notFoundPost`` (deleted) or a ``blockedPost``;
+    400 names an XRPC error (``NotFound``: the record is gone). A handle that no longer
+    resolves is reported as ``unavailable``: the account may have moved to a new handle.
+
+    >>> classify_thread("u", 400, b'{"error": "NotFound", "message": "Post not found"}').status
+    'deleted'
+    """
+    early = transient(status, body)
+    if early is not None:
+        return early
+    data = read_json(body)
+    if not isinstance(data, dict):
+        return Verdict("unavailable", f"unreadable answer (HTTP {status})")
+    if status == 400:
+        error, message = text_field(data, "error"), text_field(data, "message")
+        verdict = _ERRORS.get(error or "")
+        if verdict is not None:
+            return Verdict(verdict, f"XRPC error {error}", message)
+        return Verdict("unavailable", f"XRPC error {error or '?'} (HTTP 400)", message)
+    thread = data.get("thread")
+    kind = text_field(thread, "$type") or ""
+    if status != 200 or not kind:
+        return Verdict("unavailable", f"HTTP {status}")
+    if kind.endswith("#notFoundPost"):
+        return Verdict("deleted", "notFoundPost", "Post not found")
+    if kind.endswith("#blockedPost"):
+        return Verdict("restricted", "blockedPost", "Blocked post")
+    if kind.endswith("#threadViewPost"):
+        return Verdict(
+            "live",
+            "threadViewPost",
+            author_name=text_field(thread, "post", "author", "displayName"),
+            author_handle=text_field(thread, "post", "author", "handle"),
+            text=text_field(thread, "post", "record", "text"),
+        )
+    return Verdict("unavailable", f"unknown thread type {kind}")
+
+
+LIVENESS = Probe(APPVIEW, _thread_url, classify_thread)
+"""How :mod:`embedres.liveness` asks whether a Bluesky post is still there."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
@@ -17,8 +18,16 @@ from embedres.platforms.base import (
     found_from_ref,
     from_ms,
 )
+from embedres.platforms.status import (
+    Probe,
+    Verdict,
+    plain_text,
+    read_json,
+    text_field,
+    transient,
+)
 
-__all__ = ["PLATFORM", "mastodon_time"]
+__all__ = ["LIVENESS", "PLATFORM", "classify_status", "mastodon_time"]
 
 _USER = r"[A-Za-z0-9_]{1,30}(?:@[A-Za-z0-9.-]{1,253})?"
 _PATHS = (
@@ -107,3 +116,49 @@ PLATFORM = Platform(
     any_host=True,
 )
 """Mastodon (any instance)."""
+
+
+# -- liveness (issue #15): the statuses API of the post's own instance --
+
+
+def _status_url(ref: PostRef, base: str) -> str | None:
+    if ref.platform != "mastodon" or not ref.post_id.isdigit():
+        return None
+    host = urlsplit(ref.canonical_url).netloc
+    origin = base.rstrip("/") if base else (f"https://{host}" if host else "")
+    return f"{origin}/api/v1/statuses/{ref.post_id}" if origin else None
+
+
+def classify_status(url: str, status: int, body: bytes) -> Verdict:
+    """Read a ``GET /api/v1/statuses/:id`` answer from the post's instance.
+
+    200 is live. 404 (``Record not found``) is a deleted post, but Mastodon answers the same
+    for followers-only posts and for posts of suspended accounts: the evidence says so.
+    410 is gone. 401/403 come from instances in authorized-fetch or limited-federation mode:
+    they say nothing about the post.
+
+    >>> classify_status("u", 404, b'{"error":"Record not found"}').wording
+    'Record not found'
+    """
+    early = transient(status, body)
+    if early is not None:
+        return early
+    data = read_json(body)
+    wording = text_field(data, "error")
+    if status == 404:
+        return Verdict("deleted", "HTTP 404 (also for private posts)", wording)
+    if status == 410:
+        return Verdict("deleted", "HTTP 410 gone", wording)
+    if status != 200 or not isinstance(data, dict) or "id" not in data:
+        return Verdict("unavailable", f"HTTP {status}", wording)
+    return Verdict(
+        "live",
+        "status returned",
+        author_name=text_field(data, "account", "display_name"),
+        author_handle=text_field(data, "account", "acct"),
+        text=plain_text(data.get("content") if isinstance(data.get("content"), str) else None),
+    )
+
+
+LIVENESS = Probe("", _status_url, classify_status)
+"""How :mod:`embedres.liveness` asks whether a Mastodon post is still there."""

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 from embedres.detect.found import Found
 from embedres.detect.markup import Document
 from embedres.platforms.base import ParseUrl, Platform, PostRef, found_from_ref, src
+from embedres.platforms.status import MAX_BODY, Probe, Status, Verdict, plain_text, transient
 
-__all__ = ["PLATFORM"]
+__all__ = ["EMBED_BASE", "LIVENESS", "PLATFORM", "classify_embed"]
 
 _TG = re.compile(r"^/(?:s/)?(?P<c>[A-Za-z][A-Za-z0-9_]{3,31})/(?P<id>\d{1,12})/?$")
 
@@ -41,3 +43,59 @@ PLATFORM = Platform(
     recognisers=(_recognise,),
 )
 """Telegram (no oEmbed; ids are per-channel counters)."""
+
+
+# -- liveness (issue #15): the widget's own iframe page, t.me/CHANNEL/ID?embed=1 --
+
+EMBED_BASE = "https://t.me"
+_ERROR = re.compile(r'class="tgme_widget_message_error"[^>]{0,200}>([^<]{1,300})<')
+_TEXT = re.compile(
+    r'class="tgme_widget_message_text[^"]{0,100}"[^>]{0,200}>(.{0,20000}?)</div>', re.S
+)
+_AUTHOR = re.compile(
+    r'class="tgme_widget_message_owner_name"[^>]{0,300}><span[^>]{0,100}>([^<]{1,200})<'
+)
+
+
+def _embed_url(ref: PostRef, base: str) -> str | None:
+    if ref.platform != "telegram" or "/" not in ref.post_id:
+        return None
+    return f"{base.rstrip('/')}/{ref.post_id}?embed=1&mode=tme"
+
+
+def classify_embed(url: str, status: int, body: bytes) -> Verdict:
+    """Read the widget's iframe page (``t.me/CHANNEL/ID?embed=1``), which is HTML.
+
+    The widget shows ``tgme_widget_message_error`` with "Post not found" for a deleted post
+    (or one of a channel that no longer exists); a post shows its bubble. Only that explicit
+    element makes a deletion: any other page is ``unavailable``.
+
+    >>> page = b'<div class="tgme_widget_message_error">Post not found</div>'
+    >>> classify_embed("u", 200, page).status
+    'deleted'
+    """
+    early = transient(status, b"")  # HTML is this endpoint's answer, not a login wall
+    if early is not None:
+        return early
+    if len(body) > MAX_BODY or status != 200:
+        return Verdict("unavailable", f"HTTP {status}" if status != 200 else "answer too large")
+    page = body.decode("utf-8", "replace")
+    error = _ERROR.search(page)
+    if error is not None:
+        wording = unescape(error.group(1)).strip()
+        verdict: Status = "deleted" if "not found" in wording.lower() else "unavailable"
+        return Verdict(verdict, "widget error", wording)
+    text = _TEXT.search(page)
+    if text is not None or "tgme_widget_message_bubble" in page:
+        author = _AUTHOR.search(page)
+        return Verdict(
+            "live",
+            "widget shows the post",
+            author_name=unescape(author.group(1)).strip() if author else None,
+            text=plain_text(text.group(1)) if text else None,
+        )
+    return Verdict("unavailable", "page without the widget")
+
+
+LIVENESS = Probe(EMBED_BASE, _embed_url, classify_embed)
+"""How :mod:`embedres.liveness` asks whether a Telegram channel post is still there."""

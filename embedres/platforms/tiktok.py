@@ -6,12 +6,20 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
+from urllib.parse import urlencode
 
 from embedres.detect.found import Found, block_text, classes
 from embedres.detect.markup import Document, fragment
 from embedres.platforms.base import EPOCH, ParseUrl, Platform, PostRef, as_int, found_from_ref, src
+from embedres.platforms.status import (
+    Probe,
+    Verdict,
+    read_json,
+    text_field,
+    transient,
+)
 
-__all__ = ["PLATFORM", "tiktok_time"]
+__all__ = ["LIVENESS", "OEMBED_BASE", "PLATFORM", "classify_oembed", "tiktok_time"]
 
 _TIKTOK = re.compile(r"^/@(?P<u>[A-Za-z0-9._]{1,30})/(?:video|photo)/(?P<id>\d{1,20})/?$")
 _TIKTOK_EMBED = re.compile(r"^/(?:embed(?:/v2)?|player/v1|v)/(?P<id>\d{1,20})(?:\.html)?/?$")
@@ -112,3 +120,46 @@ PLATFORM = Platform(
     text_recognisers=(_find_text,),
 )
 """TikTok."""
+
+
+# -- liveness (issue #15): the oEmbed endpoint the embed itself depends on --
+
+OEMBED_BASE = "https://www.tiktok.com"
+
+
+def _oembed_url(ref: PostRef, base: str) -> str | None:
+    if ref.platform != "tiktok":
+        return None
+    return f"{base.rstrip('/')}/oembed?{urlencode({'url': ref.canonical_url})}"
+
+
+def classify_oembed(url: str, status: int, body: bytes) -> Verdict:
+    """Read a TikTok oEmbed answer.
+
+    200 with an author is live; 404 is gone. TikTok answers 400 ``Something went wrong``
+    alike for deleted, private and region-blocked videos, so 400 is ``unavailable`` with
+    TikTok's words as evidence: calling it deleted would be a guess.
+
+    >>> classify_oembed("u", 400, b'{"code":400,"message":"Something went wrong"}').status
+    'unavailable'
+    """
+    early = transient(status, body)
+    if early is not None:
+        return early
+    data = read_json(body)
+    wording = text_field(data, "status_msg") or text_field(data, "message")
+    if status == 404:
+        return Verdict("deleted", "HTTP 404", wording)
+    if status != 200 or not isinstance(data, dict) or not text_field(data, "author_name"):
+        return Verdict("unavailable", f"HTTP {status} (deleted, private or blocked)", wording)
+    return Verdict(
+        "live",
+        "oEmbed answer",
+        author_name=text_field(data, "author_name"),
+        author_handle=text_field(data, "author_unique_id"),
+        text=text_field(data, "title"),
+    )
+
+
+LIVENESS = Probe(OEMBED_BASE, _oembed_url, classify_oembed)
+"""How :mod:`embedres.liveness` asks whether a TikTok video is still there."""

@@ -6,8 +6,10 @@ Wikipedia's ``{{cite tweet}}``; it redirects to x.com.
 
 from __future__ import annotations
 
+import math
 import re
 from datetime import datetime
+from urllib.parse import urlencode
 
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
@@ -21,8 +23,29 @@ from embedres.platforms.base import (
     quote_post,
     split_url,
 )
+from embedres.platforms.status import (
+    MAX_BODY,
+    Probe,
+    Status,
+    Verdict,
+    plain_text,
+    read_json,
+    text_field,
+    transient,
+)
 
-__all__ = ["PLATFORM", "snowflake_time", "status_parts"]
+__all__ = [
+    "LIVENESS",
+    "PLATFORM",
+    "SYNDICATION",
+    "archived_text",
+    "classify_syndication",
+    "reconcile_oembed",
+    "snowflake_time",
+    "status_parts",
+    "syndication_token",
+    "syndication_url",
+]
 
 _HANDLE = r"[A-Za-z0-9_]{1,20}"
 _STATUS = re.compile(
@@ -133,3 +156,188 @@ PLATFORM = Platform(
     media_hosts=frozenset({"pic.twitter.com", "pic.x.com"}),
 )
 """Twitter / X."""
+
+
+# -- liveness (issue #15): the widget's syndication endpoint, and what archived copies hold --
+
+SYNDICATION = "https://cdn.syndication.twimg.com"
+"""The host the embed widget (and react-tweet, astro-embed) reads a tweet's JSON from."""
+_DIGITS36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def _radix36(value: float) -> str:
+    """``value.toString(36)`` as JavaScript (V8's DoubleToRadixCString) writes it."""
+    integer = float(int(value))
+    fraction = value - integer
+    delta = max(0.5 * (math.nextafter(value, math.inf) - value), math.ulp(0.0))
+    digits: list[str] = []
+    if fraction >= delta:
+        while True:
+            fraction *= 36
+            delta *= 36
+            digit = int(fraction)
+            digits.append(_DIGITS36[digit])
+            fraction -= digit
+            if (fraction > 0.5 or (fraction == 0.5 and digit & 1)) and fraction + delta > 1:
+                while digits:  # round up, carrying into earlier digits
+                    last = _DIGITS36.index(digits.pop()) + 1
+                    if last < 36:
+                        digits.append(_DIGITS36[last])
+                        break
+                else:
+                    integer += 1
+                break
+            if fraction < delta:
+                break
+    head, n = "", int(integer)
+    while True:
+        n, rem = divmod(n, 36)
+        head = _DIGITS36[rem] + head
+        if n == 0:
+            break
+    return head + ("." + "".join(digits) if digits else "")
+
+
+def syndication_token(post_id: str | int) -> str:
+    """The ``token`` the widget sends with a tweet id (react-tweet's ``getToken``).
+
+    ``((id / 1e15) * Math.PI).toString(36)`` without zeros and the dot.
+
+    Raises:
+        InvalidArgument: ``post_id`` is not a tweet id.
+
+    >>> syndication_token("1683920951807971329")
+    '42y6zv7ufp'
+    """
+    value = (as_int(post_id, "twitter") / 1e15) * math.pi
+    return re.sub(r"0+|\.", "", _radix36(value))
+
+
+def syndication_url(ref: PostRef, base: str) -> str | None:
+    """The widget's ``tweet-result`` URL for a tweet under ``base`` (None: not a tweet)."""
+    if ref.platform != "twitter" or not ref.post_id.isdigit():
+        return None
+    query = urlencode({"id": ref.post_id, "lang": "en", "token": syndication_token(ref.post_id)})
+    return f"{base.rstrip('/')}/tweet-result?{query}"
+
+
+# Tombstone wordings (English, because the request says lang=en), most specific first; the
+# same reading as FxEmbed's reasonFromTweetTombstoneText (FxEmbed/FxEmbed#1981).
+_TOMBSTONES: tuple[tuple[str, Status], ...] = (
+    ("suspended", "suspended"),
+    ("no longer exists", "deleted"),
+    ("deleted", "deleted"),
+    ("limits who can view", "protected"),
+    ("protected", "protected"),
+    ("age-restricted", "restricted"),
+    ("withheld", "restricted"),
+    ("violated", "restricted"),
+)
+
+
+def classify_syndication(url: str, status: int, body: bytes) -> Verdict:
+    """Read a ``cdn.syndication.twimg.com/tweet-result`` answer.
+
+    200 with ``__typename: Tweet`` is live; 200 with ``TweetTombstone`` carries the
+    wording shown in place of the tweet; 404 is a tweet that does not exist (deleted, or
+    never posted: react-tweet reads it the same way). Anything else says nothing.
+
+    >>> classify_syndication("u", 404, b"").status
+    'deleted'
+    >>> classify_syndication("u", 200, b'{"__typename": "TweetTombstone", "tombstone": '
+    ...     b'{"text": {"text": "This Post is from a suspended account. Learn more"}}}').status
+    'suspended'
+    """
+    early = transient(status, body)
+    if early is not None:
+        return early
+    if status == 404:
+        return Verdict("deleted", "HTTP 404: no such tweet (deleted or never posted)")
+    data = read_json(body)
+    if status != 200 or not isinstance(data, dict):
+        what = "unreadable answer" if status == 200 else f"HTTP {status}"
+        return Verdict("unavailable", what)
+    kind = data.get("__typename")
+    if kind == "TweetTombstone":
+        wording = text_field(data, "tombstone", "text", "text") or ""
+        low = wording.lower()
+        for needle, verdict in _TOMBSTONES:
+            if needle in low:
+                return Verdict(verdict, "tombstone", wording or None)
+        return Verdict("unavailable", "tombstone with unknown wording", wording or None)
+    if kind == "Tweet" or isinstance(data.get("user"), dict):
+        return Verdict(
+            "live",
+            "tweet returned",
+            author_name=text_field(data, "user", "name"),
+            author_handle=text_field(data, "user", "screen_name"),
+            text=text_field(data, "text"),
+        )
+    return Verdict("unavailable", "empty answer (login-only or sensitive tweets answer so)")
+
+
+OEMBED_BASE = "https://publish.twitter.com"
+
+
+def _confirm_url(ref: PostRef, base: str, first: Verdict) -> str | None:
+    """A 404 from the widget's JSON is also what sensitive (login-only) tweets get
+    (vercel/react-tweet#188): ask the oEmbed endpoint before calling the tweet deleted."""
+    if first.status != "deleted" or not first.reason.startswith("HTTP 404"):
+        return None
+    status_url = f"https://twitter.com/i/web/status/{ref.post_id}"
+    return f"{base.rstrip('/')}/oembed?{urlencode({'url': status_url, 'omit_script': '1'})}"
+
+
+def reconcile_oembed(first: Verdict, url: str, status: int, body: bytes) -> Verdict:
+    """The verdict once ``publish.twitter.com/oembed`` answered for a tweet the widget's JSON
+    did not find: 404 confirms the deletion; 403 ("not authorized to see this status") is a
+    protected or suspended account; 200 is a tweet that exists but the widget hides
+    (sensitive media, login-only): ``restricted``. Anything else leaves it undecided.
+
+    >>> reconcile_oembed(Verdict("deleted", "HTTP 404"), "u", 403, b"").status
+    'protected'
+    """
+    early = transient(status, body)
+    if early is not None:
+        return Verdict("unavailable", f"widget JSON 404, oEmbed: {early.reason}")
+    if status == 404:
+        return Verdict("deleted", "HTTP 404 from the widget JSON and oEmbed")
+    if status == 403:
+        wording = text_field(read_json(body), "error") or body[:200].decode("utf-8", "replace")
+        return Verdict("protected", "oEmbed HTTP 403: protected or suspended account", wording)
+    data = read_json(body)
+    if status == 200 and isinstance(data, dict) and data.get("html"):
+        return Verdict(
+            "restricted",
+            "widget JSON 404 but oEmbed 200: sensitive or login-only tweet",
+            author_name=text_field(data, "author_name"),
+            text=archived_text(body),
+        )
+    return Verdict("unavailable", f"widget JSON 404, oEmbed HTTP {status}")
+
+
+LIVENESS = Probe(
+    SYNDICATION,
+    syndication_url,
+    classify_syndication,
+    confirm=_confirm_url,
+    confirm_base=OEMBED_BASE,
+    reconcile=reconcile_oembed,
+)
+"""How :mod:`embedres.liveness` asks whether a tweet is still there."""
+
+
+def archived_text(body: bytes) -> str | None:
+    """The tweet's text in an archived widget JSON or oEmbed answer (None: not one of those).
+
+    >>> archived_text(b'{"html": "<blockquote><p>Hi <b>all</b></p>- A</blockquote>"}')
+    'Hi all'
+    """
+    data = read_json(body[:MAX_BODY])
+    if not isinstance(data, dict):
+        return None
+    markup = data.get("html")
+    if isinstance(markup, str):
+        m = re.search(r"<p\b[^>]{0,300}>(.{0,20000}?)</p>", markup, re.DOTALL)
+        return plain_text(m.group(1)) if m else None
+    return text_field(data, "text")

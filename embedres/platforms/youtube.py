@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import urlencode
 
 from embedres.detect.found import Found
 from embedres.detect.markup import Document, fragment
 from embedres.platforms.base import ParseUrl, Platform, PostRef, found_from_ref, src
+from embedres.platforms.status import (
+    Probe,
+    Verdict,
+    read_json,
+    text_field,
+    transient,
+)
 
-__all__ = ["PLATFORM"]
+__all__ = ["LIVENESS", "OEMBED_BASE", "PLATFORM", "classify_oembed"]
 
 _YT_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
 _YT_PATH = re.compile(r"^/(?:embed|shorts|live|v|e)/(?P<id>[A-Za-z0-9_-]{11})(?:[/&;].*)?$")
@@ -72,3 +80,49 @@ PLATFORM = Platform(
     recognisers=(_recognise,),
 )
 """YouTube (video ids carry no time)."""
+
+
+# -- liveness (issue #15): the oEmbed endpoint the embed itself depends on --
+
+OEMBED_BASE = "https://www.youtube.com"
+
+
+def _oembed_url(ref: PostRef, base: str) -> str | None:
+    if ref.platform != "youtube" or "watch?v=" not in ref.canonical_url:
+        return None
+    return f"{base.rstrip('/')}/oembed?{urlencode({'url': ref.canonical_url, 'format': 'json'})}"
+
+
+def classify_oembed(url: str, status: int, body: bytes) -> Verdict:
+    """Read a YouTube oEmbed answer.
+
+    200 is live; 404 is a video that is gone (deleted by its owner, removed by YouTube or on
+    a terminated channel: the answer does not say which); 401 a private video; 403 a video
+    whose owner disabled embedding.
+
+    >>> classify_oembed("u", 401, b"Unauthorized").status
+    'protected'
+    """
+    early = transient(status, body)
+    if early is not None:
+        return early
+    wording = body[:200].decode("utf-8", "replace").strip() or None
+    if status == 404:
+        return Verdict("deleted", "HTTP 404 (deleted, removed or channel terminated)", wording)
+    if status == 401:
+        return Verdict("protected", "HTTP 401 (private video)", wording)
+    if status == 403:
+        return Verdict("restricted", "HTTP 403 (embedding disabled)", wording)
+    data = read_json(body)
+    if status != 200 or not isinstance(data, dict):
+        return Verdict("unavailable", f"HTTP {status}" if status != 200 else "unreadable answer")
+    return Verdict(
+        "live",
+        "oEmbed answer",
+        author_name=text_field(data, "author_name"),
+        text=text_field(data, "title"),
+    )
+
+
+LIVENESS = Probe(OEMBED_BASE, _oembed_url, classify_oembed)
+"""How :mod:`embedres.liveness` asks whether a YouTube video is still there."""

@@ -77,6 +77,7 @@ STAGES = (
     ("embedres.net",),
     ("embedres.resolve", "embedres.archive"),
     ("embedres.citation", "embedres.export"),
+    ("embedres.liveness",),
     ("embedres.pipeline",),
     ("embedres.batch",),
     ("embedres.cli",),

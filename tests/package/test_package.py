@@ -70,6 +70,9 @@ EXPECTED_ALL = {
     "snowflake_time",
     "tid_time",
     "tiktok_time",
+    "LivenessChecker",
+    "PostStatus",
+    "check_articles",
 }
 
 
