@@ -8,8 +8,9 @@ from dataclasses import replace
 from urllib.parse import parse_qs, urlsplit
 
 from embedres.detect.found import Found, block_text, classes, read_date
+from embedres.detect.markdown import label_text
 from embedres.detect.markup import Document, fragment
-from embedres.platforms.base import ParseUrl, Platform, PostRef, found_from_ref, src
+from embedres.platforms.base import ParseUrl, Platform, PostRef, found_from_ref, split_url, src
 
 __all__ = ["PLATFORM"]
 
@@ -50,6 +51,11 @@ def _parse(host: str, path: str, query: dict[str, list[str]]) -> PostRef | None:
     return None
 
 
+# Only these plugins show a post; like/share/follow buttons and the page plugin (a
+# timeline) name a URL without embedding it.
+_POST_PLUGINS = ("/plugins/post.php", "/plugins/video.php", "/plugins/comment_embed.php")
+
+
 def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     el = doc.elements[index]
     if el.name == "amp-facebook":
@@ -59,8 +65,8 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
             parts = urlsplit(src(doc, index))
         except ValueError:  # e.g. "Invalid IPv6 URL" from a stray "[" in the host
             return None
-        if "facebook.com" not in parts.netloc or "/plugins/" not in parts.path:
-            return None
+        if "facebook.com" not in parts.netloc or not parts.path.startswith(_POST_PLUGINS):
+            return None  # like.php, share_button.php, page.php...: buttons and timelines
         href = (parse_qs(parts.query).get("href") or [""])[0]
         return found_from_ref("facebook", doc, index, parse, href) or Found(
             "facebook", (el.start, el.end)
@@ -99,8 +105,15 @@ _FACEBOOK = re.compile(
 )
 
 
+# The embed prints a CLDR "full" date, weekday spelt out ("Tuesday, March 5, 2019",
+# "jueves, 12 de noviembre de 2020", "mardi 5 mars 2019"); bylines abbreviate or omit it.
+_FULL_DATE = re.compile(r"^[^\W\d_]{4,20},?[ \u00a0]{1,2}(?:[^\W\d_]{3,20}[ \u00a0]{1,2})?\d")
+
+
 def _text_post(text: str, m: re.Match[str], floor: int) -> Found | None:
     tail = text[m.end() : m.end() + 80].split("\n", 1)[0]
+    if not _FULL_DATE.match(tail):
+        return None  # a blog byline ("Posted by Jane on Mon 4 May 2020"), not the embed
     dm = read_date(tail, None)
     if dm is None:
         return None
@@ -131,6 +144,35 @@ def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
             yield found
 
 
+# Markdown made from the embed: "Posted by [Name](page) on\n> [Tuesday, March 5,\n> 2019](post)".
+_MD_POSTED = re.compile(
+    r"Posted by[ \t]{0,3}\[(?P<name>[^\[\]\n]{1,100})\]\([^()\s]{1,400}\)[ \t]{1,3}on"
+    r"[\s>\u00a0]{1,8}\[(?P<date>[^\[\]]{1,100})\]\((?P<url>[^()\s]{1,400})\)"
+)
+
+
+def _find_markdown(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``Posted by [Name](page) on [DATE](post)`` with the label wrapped over lines."""
+    if "Posted by" not in text:
+        return
+    for m in _MD_POSTED.finditer(text):
+        date_text = label_text(m["date"])
+        dm = read_date(date_text, None)
+        parts = split_url(m["url"])
+        ref = _parse(*parts) if parts is not None and parts[0] == "facebook.com" else None
+        if dm is None and ref is None:
+            continue
+        yield Found(
+            "facebook",
+            m.span(),
+            form="text",
+            author_name=m["name"].strip(),
+            published=dm.value if dm else None,
+            published_text=date_text if dm else None,
+            lang=dm.lang if dm else None,
+        ).with_ref(ref)
+
+
 PLATFORM = Platform(
     name="facebook",
     label="Facebook",
@@ -146,6 +188,6 @@ PLATFORM = Platform(
     short_hosts=frozenset({"fb.me", "on.fb.me"}),
     parse=_parse,
     recognisers=(_recognise,),
-    text_recognisers=(_find_text,),
+    text_recognisers=(_find_markdown, _find_text),
 )
 """Facebook (Meta: oEmbed needs a token; ids carry no time)."""

@@ -16,6 +16,7 @@ from embedres.platforms.base import (
     as_int,
     found_from_ref,
     from_ms,
+    split_url,
 )
 
 __all__ = ["PLATFORM", "mastodon_time"]
@@ -92,6 +93,24 @@ def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
         yield Found("mastodon", (m.start(), m.end()), form="text", author_handle=m["h"])
 
 
+# Markdown made from the embed: "[Post by @user@instanceView on\n> Mastodon](permalink)".
+_MD_VIEW = re.compile(
+    r"\[[ \t]{0,3}(?:Post by @[A-Za-z0-9._@-]{1,90}?[\s>]{0,8})?View on[\s>]{1,8}Mastodon[ \t]{0,3}"
+    r"\]\((?P<url>[^()\s]{1,400})\)"
+)
+
+
+def _find_markdown(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``[Post by @user@instance View on Mastodon](permalink)``."""
+    if "Mastodon]" not in text:
+        return
+    for m in _MD_VIEW.finditer(text):
+        parts = split_url(m["url"])
+        ref = _parse(*parts) if parts is not None else None
+        if ref is not None:
+            yield Found("mastodon", m.span(), form="text").with_ref(ref)
+
+
 PLATFORM = Platform(
     name="mastodon",
     label="Mastodon",
@@ -99,7 +118,7 @@ PLATFORM = Platform(
     hosts=frozenset(),
     parse=_parse,
     recognisers=(_recognise,),
-    text_recognisers=(_find_text,),
+    text_recognisers=(_find_text, _find_markdown),
     embed_classes=frozenset({"mastodon-embed"}),
     widget_scripts=(("", "/embed.js"),),
     oembed="https://{host}/api/oembed?{query}",

@@ -7,7 +7,9 @@ Wikipedia's ``{{cite tweet}}``; it redirects to x.com.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
+from urllib.parse import parse_qs, urlsplit
 
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
@@ -111,6 +113,72 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     return quote_post(doc, index, "twitter", None, parse)
 
 
+# Rendered widgets (saved after widgets.js ran): the blockquote is replaced by
+# <div class="twitter-tweet twitter-tweet-rendered"><iframe data-tweet-id="ID"
+# src="https://platform.twitter.com/embed/Tweet.html?...&id=ID">.
+_WIDGET_HOSTS = ("platform.twitter.com", "platform.x.com")
+_DIGITS = re.compile(r"^\d{1,20}$")
+
+
+def _iframe_id(attrs: Mapping[str, str]) -> str | None:
+    """The status id a rendered widget iframe carries (``data-tweet-id`` or its src)."""
+    tid = attrs.get("data-tweet-id", "")
+    if _DIGITS.match(tid):
+        return tid
+    try:
+        parts = urlsplit(attrs.get("src", ""))
+    except ValueError:
+        return None
+    if parts.hostname not in _WIDGET_HOSTS or not parts.path.startswith("/embed/"):
+        return None
+    tid = (parse_qs(parts.query).get("id") or [""])[0]
+    return tid if _DIGITS.match(tid) else None
+
+
+def _recognise_rendered(doc: Document, index: int, parse: ParseUrl) -> Found | None:
+    el = doc.elements[index]
+    tid = None
+    if el.name == "iframe":
+        tid = _iframe_id(el.attrs)
+    elif el.name == "div" and "twitter-tweet-rendered" in classes(el):
+        for child in doc.elements[index + 1 : index + 16]:
+            if child.start >= el.end:
+                break
+            if child.name == "iframe":
+                tid = _iframe_id(child.attrs)
+                break
+    if tid is None:
+        return None
+    return found_from_ref("twitter", doc, index, parse, f"https://twitter.com/i/web/status/{tid}")
+
+
+def _shortcode(name: str, positional: tuple[str, ...], kw: Mapping[str, str]) -> str | None:
+    """Hugo ``tweet``/``x`` (``user``, ``id``; old form: the id alone), WordPress
+    ``[tweet ID]``, MDX ``<Tweet id="ID" />`` and ``<TwitterTweetEmbed tweetId="ID" />``."""
+    if name not in {"tweet", "x", "twitter", "xembed", "xpost", "twittertweetembed"}:
+        return None
+    tid = kw.get("id") or kw.get("tweetid") or next((p for p in positional if p.isdigit()), "")
+    if not _DIGITS.match(tid):
+        return None
+    user = kw.get("user") or kw.get("username") or "i/web"
+    return f"https://twitter.com/{user}/status/{tid}"
+
+
+# "This Tweet was deleted by the Tweet author." and its kin, left where an embed stood.
+_DELETED = re.compile(
+    r"This (?:Tweet|Post) (?:was deleted|has been deleted|is unavailable|is from an account "
+    r"that no longer exists)[^\n\[]{0,120}"
+)
+
+
+def _find_deleted(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """A deleted-post placeholder: a post was embedded here, nothing else is known."""
+    if "This " not in text:
+        return
+    for m in _DELETED.finditer(text):
+        yield Found("twitter", (m.start(), m.end()), form="text")
+
+
 _SHARE = frozenset({"s", "t", "ref_src", "ref_url", "src"})
 
 PLATFORM = Platform(
@@ -119,7 +187,10 @@ PLATFORM = Platform(
     genre="Post",
     hosts=_HOSTS,
     parse=_parse,
-    recognisers=(_recognise,),
+    recognisers=(_recognise, _recognise_rendered),
+    markup_triggers=(("div", "class", "twitter-tweet-rendered"),),
+    text_recognisers=(_find_deleted,),
+    shortcode=_shortcode,
     embed_classes=frozenset({"twitter-tweet", "twitter-video"}),
     widget_scripts=(("platform.twitter.com", "/widgets.js"), ("platform.x.com", "/widgets.js")),
     # lang=en makes the date inside Twitter's html English, which parse_oembed reads.
