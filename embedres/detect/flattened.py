@@ -50,7 +50,8 @@ _DASH = re.compile(
 # With the dash removed by the dataset ("TEXT  Name (@handle) August 2, 2016"), the name is
 # the run after a double space or a sentence end; a date must follow the handle.
 _NO_DASH_NAME = re.compile(
-    r"(?:^|  |[.!?…。！？][ \t]{1,2})(?P<name>[^\s(][^\n()]{0,60}?)[ \t]{0,2}$"
+    r"(?:^|  |[.!?…。！？][ \t]{1,2})"
+    r"(?P<name>[^\s().!?…。！？](?:[^\s().!?…。！？]| (?! )){0,60})[ \t]{0,2}$"
 )
 _LABEL = re.compile(r"[^\[\]]{1,160}(?=\]\()")
 _PLACEHOLDER = re.compile(r"^This (?:Tweet|Post) (?:was deleted|has been deleted|is unavailable)")

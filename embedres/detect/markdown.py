@@ -17,8 +17,14 @@ from dataclasses import dataclass
 
 __all__ = ["Shortcode", "code_spans", "find_shortcodes", "label_text", "looks_like_markdown"]
 
-# Signals of Markdown: a link or image "](http", a quote line, a shortcode.
-_SIGNAL = re.compile(r"\]\((?:https?:)?//|(?m:^>[ \t])|\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]]")
+# Signals of Markdown: a link or image "](http" or "](//", a quote line, a shortcode. One
+# pass, no "^" anchor, so the engine skips ahead to the characters that can start a match.
+_SIGNAL = re.compile(r"\]\((?:https?:)?//|\n>[ \t]|\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]]")
+# Any shortcode opener: most texts have none, and one pass says so.
+_OPENER = re.compile(
+    r"\{\{[<%]|\{%|\[(?:embed|tweet|twitter|instagram|youtube|tiktok)\b"
+    r"|<[A-Z][A-Za-z]{2,20}[ \t\n/>]"
+)
 # A whole HTML document (not a fragment with Markdown around it).
 _HTML_DOC = re.compile(r"<(?:!doctype|html[\s>]|body[\s>])", re.IGNORECASE)
 
@@ -33,6 +39,7 @@ _WP_EMBED = re.compile(
 _WP_CODE = re.compile(
     r"\[(?P<name>tweet|twitter|instagram|youtube|tiktok)(?P<args>[ \t][^\[\]\n]{1,600})\](?!\()"
 )
+_WP_OPENERS = ("[tweet", "[twitter", "[instagram", "[youtube", "[tiktok")
 _JSX = re.compile(
     r"<(?P<name>Tweet|XEmbed|TwitterTweetEmbed|XPost|Instagram|InstagramEmbed|YouTube|"
     r"YouTubeEmbed|TikTok|TikTokEmbed|Bluesky|BlueskyEmbed)(?P<args>[ \t\n][^<>]{0,600}?)?/?>"
@@ -45,6 +52,8 @@ _ARG = re.compile(
 )
 _WRAP = re.compile(r"[ \t]*\r?\n[ \t>]*")
 # Inline code: a run of one to three backticks closed by the same run on the same line.
+# An indented code block: lines of four spaces or a tab after a blank line.
+_INDENTED = re.compile(r"(?m)^[ \t]*\n(?P<code>(?:(?: {4}|\t)[^\n]*(?:\n|$))+)")
 _INLINE_CODE = re.compile(r"(?<!`)(?P<tick>`{1,3})(?!`)[^`\n]{1,500}?(?<!`)(?P=tick)(?!`)")
 
 
@@ -70,9 +79,8 @@ def looks_like_markdown(text: str) -> bool:
     >>> looks_like_markdown("<html><body><p>[a](https://b.org)</p></body></html>")
     False
     """
-    if _SIGNAL.search(text) is None:
-        return False
-    return _HTML_DOC.search(text, 0, 4096) is None
+    signal = text.startswith("> ") or _SIGNAL.search(text) is not None
+    return signal and _HTML_DOC.search(text, 0, 4096) is None
 
 
 def _args(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
@@ -104,16 +112,18 @@ def find_shortcodes(text: str) -> Iterator[Shortcode]:
     >>> [(s.name, s.positional) for s in find_shortcodes("[embed]https://x.com/a/status/1[/embed]")]
     [('embed', ('https://x.com/a/status/1',))]
     """
+    if _OPENER.search(text) is None:
+        return
     if "{{" in text:
         for m in _HUGO.finditer(text):
             yield Shortcode(m.span(), m["name"].lower(), *_args(m["args"]))
     if "{%" in text:
         for m in _JEKYLL.finditer(text):
             yield Shortcode(m.span(), m["name"].lower(), *_args(m["args"]))
-    if "[" in text:
-        if "[embed" in text:
-            for m in _WP_EMBED.finditer(text):
-                yield Shortcode(m.span(), "embed", (m["url"],), _args(m["args"] or "")[1])
+    if "[embed" in text:
+        for m in _WP_EMBED.finditer(text):
+            yield Shortcode(m.span(), "embed", (m["url"],), _args(m["args"] or "")[1])
+    if any(opener in text for opener in _WP_OPENERS):
         for m in _WP_CODE.finditer(text):
             yield Shortcode(m.span(), m["name"].lower(), *_args(m["args"]))
     if "<" in text:
@@ -131,11 +141,17 @@ def label_text(label: str) -> str:
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of inline code (`` `...` ``), where shortcodes and embeds are documentation.
+    """Spans of inline code (`` `...` ``) and indented code blocks, where shortcodes and
+    embeds are documentation (fenced blocks are found by ``plain_document``).
 
     >>> code_spans("Use `{{< tweet id=1 >}}` here")
     [(4, 24)]
+    >>> code_spans("Code:\\n\\n    <blockquote>\\n\\nText")
+    [(7, 24)]
     """
-    if "`" not in text:
-        return []
-    return [m.span() for m in _INLINE_CODE.finditer(text)]
+    spans = []
+    if "\n    " in text or "\n\t" in text:
+        spans = [m.span("code") for m in _INDENTED.finditer(text)]
+    if "`" in text:
+        spans += [m.span() for m in _INLINE_CODE.finditer(text)]
+    return sorted(spans)

@@ -173,7 +173,7 @@ _DELETED = re.compile(
 
 def _find_deleted(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
     """A deleted-post placeholder: a post was embedded here, nothing else is known."""
-    if "This " not in text:
+    if "This Tweet" not in text and "This Post" not in text:
         return
     for m in _DELETED.finditer(text):
         yield Found("twitter", (m.start(), m.end()), form="text")

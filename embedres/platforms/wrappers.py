@@ -36,6 +36,7 @@ _TAGS = ("div", "figure", "section", "span", "a", "aside", "oembed")
 _NOT_POSTS = ("share", "like", "follow", "button", "timeline", "hashtag", "mention")
 # Iframe endpoints of the services: the post URL is the ``url`` (or ``src``) parameter.
 _SERVICE_IFRAMES = ("iframe.ly", "embedly.com", "embed.ly")
+_MAX_CARD = 8192  # characters of markup a wrapper card may hold (keeps nested ones linear)
 _INNER_EMBEDS = frozenset({"blockquote", "iframe", "object", "embed"})
 
 MARKUP_TRIGGERS: tuple[Trigger, ...] = tuple(
@@ -92,8 +93,8 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
         found = _from_url(doc, index, parse, el.attrs.get(attr))
         if found is not None and (attr != "url" or el.name == "oembed"):
             return found
-    if not cls & _WRAPPER_CLASSES or _has_inner_embed(doc, index):
-        return None
+    if not cls & _WRAPPER_CLASSES or el.end - el.start > _MAX_CARD or _has_inner_embed(doc, index):
+        return None  # a card is small: an unclosed wrapper running to the end is not read
     if el.name == "a":
         return _from_url(doc, index, parse, el.attrs.get("href"))
     # A figure or card holding the URL as text (wp-block-embed__wrapper) or as its first link.
