@@ -40,8 +40,10 @@ from embedres.platforms.registry import PLATFORMS
 __all__ = ["find_text_posts"]
 
 # "(@handle)", or in Markdown made from the embed "([@handle](profile))".
+# Markdown writers escape "_" ("@kankyo\_jpn"): the handle may hold "\_".
+_MD_HANDLE = HANDLE.replace("[A-Za-z0-9_]", r"(?:[A-Za-z0-9_]|\\_)")
 _ANCHOR = re.compile(
-    rf"\(\s{{0,2}}(?:@(?P<h>{HANDLE})|\[@(?P<hm>{HANDLE})\]\([^()\s]{{1,400}}\))\s{{0,2}}\)"
+    rf"\(\s{{0,2}}(?:@(?P<h>{_MD_HANDLE})|\[@(?P<hm>{_MD_HANDLE})\]\([^()\s]{{1,400}}\))\s{{0,2}}\)"
 )
 # A dash before the name; CJK text writes the em dash with no space ("—ジェーン").
 _DASH = re.compile(
@@ -162,7 +164,7 @@ def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
     dashes = [
         d for d in _DASH.finditer(text, window, m.start()) if text[d.end() : m.start()].strip()
     ]
-    handle = m["h"] or m["hm"]
+    handle = (m["h"] or m["hm"]).replace("\\_", "_")
     platform = _platform(handle)
     after = _AFTER.match(text, m.end())
     pos = after.end() if after else m.end()

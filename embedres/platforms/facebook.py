@@ -87,6 +87,11 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     anchors = quote.find_all("a")
     name = anchors[0].get_text().strip() or None if len(anchors) >= 2 else None
     date_text = anchors[-1].get_text().strip() or None if anchors else None
+    # Videos print the date as text, after a title link: read "Posted by NAME on DATE".
+    byline = _FACEBOOK.search(block_text(quote))
+    if byline is not None:
+        name = byline["name"].strip() or name
+        date_text = block_text(quote)[byline.end() :].strip() or date_text
     dm = read_date(date_text, None)
     return replace(
         base,
@@ -100,8 +105,8 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
 
 
 _FACEBOOK = re.compile(
-    r"(?:Posted by|Publicado por|Posté par)[ \u00a0]{1,3}(?P<name>[^\n]{1,100}?)[ \u00a0]{1,3}"
-    r"(?:on|en|sur)[ \u00a0]{1,3}"
+    r"(?:Posted by|Publicado por|Posté par|Publié par)[ \u00a0]{1,3}(?P<name>[^\n]{1,100}?)"
+    r"[ \u00a0]{1,3}(?:on|en|sur)[ \u00a0]{1,3}"
 )
 
 
@@ -146,19 +151,22 @@ def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
 
 # Markdown made from the embed: "Posted by [Name](page) on\n> [Tuesday, March 5,\n> 2019](post)".
 _MD_POSTED = re.compile(
-    r"Posted by[ \t]{0,3}\[(?P<name>[^\[\]\n]{1,100})\]\([^()\s]{1,400}\)[ \t]{1,3}on"
-    r"[\s>\u00a0]{1,8}\[(?P<date>[^\[\]]{1,100})\]\((?P<url>[^()\s]{1,400})\)"
+    r"(?:Posted by|Publicado por|Posté par|Publié par)[ \t]{0,3}\[(?P<name>[^\[\]\n]{1,100})\]"
+    r"\([^()\s]{1,400}\)[ \t]{1,3}(?:on|en|sur)[\s>\u00a0]{1,8}"
+    r"(?:\[(?P<date>[^\[\]]{1,100})\]\((?P<url>[^()\s]{1,400})\)|(?P<plain>[^\n\[\]]{6,80}))"
 )
 
 
 def _find_markdown(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
     """``Posted by [Name](page) on [DATE](post)`` with the label wrapped over lines."""
-    if "Posted by" not in text:
+    if " par" not in text and " by" not in text and " por" not in text:
         return
     for m in _MD_POSTED.finditer(text):
-        date_text = label_text(m["date"])
+        date_text = label_text(m["date"] or m["plain"])
         dm = read_date(date_text, None)
-        parts = split_url(m["url"])
+        if m["plain"] and (dm is None or not _FULL_DATE.match(date_text)):
+            continue  # an unlinked date must be the embed's full one, as in the plain form
+        parts = split_url(m["url"] or "")
         ref = _parse(*parts) if parts is not None and parts[0] == "facebook.com" else None
         if dm is None and ref is None:
             continue

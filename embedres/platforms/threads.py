@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
 from embedres.platforms.base import (
-    HANDLE,
     ParseUrl,
     Platform,
     PostRef,
@@ -39,7 +38,8 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     return found_from_ref("threads", doc, index, parse, el.attrs.get("data-text-post-permalink"))
 
 
-_POST_BY = re.compile(rf"Post by @(?P<h>{HANDLE})[\s\u00a0]{{1,6}}View on Threads")
+# Text extractors may fuse the two lines: "Post by @handleView on Threads".
+_POST_BY = re.compile(r"Post by @(?P<h>[A-Za-z0-9._]{1,30}?)[\s\u00a0]{0,6}View on Threads")
 
 
 def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
@@ -76,7 +76,7 @@ PLATFORM = Platform(
     hosts=_HOSTS,
     parse=_parse,
     recognisers=(_recognise,),
-    text_recognisers=(_find_text, _find_markdown),
+    text_recognisers=(_find_markdown, _find_text),
     embed_classes=frozenset({"text-post-media"}),
     widget_scripts=(("www.threads.net", "/embed.js"), ("www.threads.com", "/embed.js")),
     post_time=shortcode_time,

@@ -127,6 +127,24 @@ MARKDOWN_FORMS = {
         "status/991733284657287168)",
         {"platform": "twitter", "post_id": "991733284657287168", "text": None},
     ),
+    "escaped underscore in handle": (
+        "> 準備\n>\n> — 環境省 (@kankyo\\_jpn) [2019年5月7日](https://x.com/kankyo_jpn/status/"
+        "1125671352108032000)",
+        {"platform": "twitter", "author_handle": "kankyo_jpn", "post_id": "1125671352108032000"},
+    ),
+    "facebook french unlinked date": (
+        "> Retour sur la journée.\n>\n> Publié par [Mairie de Paris](https://www.facebook.com/"
+        "mairie.paris) sur\n> lundi 30 novembre 2015",
+        {"platform": "facebook", "author_name": "Mairie de Paris", "lang": "fr"},
+    ),
+    "threads fused by a text extractor": (
+        "Le fil :\nPost by @ministere.climatView on Threads\nFin.",
+        {"platform": "threads", "author_handle": "ministere.climat"},
+    ),
+    "mastodon fused by a text extractor": (
+        "Post by @researcher@mastodon.socialView on Mastodon",
+        {"platform": "mastodon", "author_handle": "researcher@mastodon.social"},
+    ),
     "deleted tweet alone": (
         "Earlier:\n\nThis Tweet was deleted by the Tweet author.\n\nLater.",
         {"platform": "twitter", "post_id": None, "author_handle": None},
@@ -323,6 +341,8 @@ NOT_POSTS = {
     "blog byline html": '<p class="byline">Posted by Jane Doe on Mon 4 May 2020</p>',
     "blog byline text": "Posted by Jane Doe on Mon 4 May 2020",
     "blog byline no weekday": "Posted by Jane Doe on May 4, 2020 in News",
+    "blog byline markdown": "*Posted by [Jane Doe](https://example.org/jane) on 4 May 2020*",
+    "french byline": "Publié par Jeanne sur lun. 4 mai 2020",
     "byline with handle": "— By Jane Doe (@janedoe), staff writer",
     "interview credit": "Interview by Jane Doe (@janedoe) for the Sunday edition.",
     "no dash and no date": "Thanks to Jane Doe (@janedoe) for the photos.",
@@ -382,6 +402,23 @@ HASHTAG_HTML = (
     "&#35;bikes #&#x30B3;&#x30FC;&#x30D2;&#x30FC; #ラーメン</p>&mdash; J (@j) "
     '<a href="https://twitter.com/j/status/1104412345678901248">March 9, 2019</a></blockquote>'
 )
+
+
+def test_facebook_video_byline_with_a_title_link() -> None:
+    """fb-video fallback: a title link first, then "Publié par <a>NAME</a> sur DATE" as text."""
+    html = (
+        '<div class="fb-video" data-href="https://www.facebook.com/mairie.paris/videos/'
+        '1122334455667788/"><blockquote cite="x" class="fb-xfbml-parse-ignore"><a href="'
+        'https://www.facebook.com/mairie.paris/videos/1122334455667788/">Le sommet</a><p>Retour.'
+        '</p>Publié par <a href="https://www.facebook.com/mairie.paris">Mairie de Paris</a> '
+        "sur&nbsp;lundi 30 novembre 2015</blockquote></div>"
+    )
+    post = _one(html)
+    assert (post.post_id, post.author_name, str(post.published)) == (
+        "1122334455667788",
+        "Mairie de Paris",
+        "2015-11-30",
+    )
 
 
 def test_hashtags_in_posts_by_reference_link_and_katakana() -> None:

@@ -22,7 +22,7 @@ FORMS = FIXTURES / "forms"
 PAGES = FORMS / "pages"
 CONVERTED = FORMS / "converted"
 TRUTH = FORMS / "truth.json"
-CONVERTED_PAGES = ("official.html", "negatives.html")
+CONVERTED_PAGES = ("official.html", "official_intl.html", "negatives.html")
 """The HTML pages every converter is run on."""
 
 
