@@ -167,9 +167,10 @@ def _markup(text: str, html: bool | None, markup: str | None) -> str:
         return markup
     if html is not None:
         return "html" if html else "text"
-    if looks_like_markdown(text):
+    html_like = looks_like_html(text)
+    if looks_like_markdown(text, shortcodes=not html_like):
         return "markdown"
-    return "html" if looks_like_html(text) else "text"
+    return "html" if html_like else "text"
 
 
 def _raw_html_posts(text: str) -> list[Found]:

@@ -19,7 +19,9 @@ __all__ = ["Shortcode", "code_spans", "find_shortcodes", "label_text", "looks_li
 
 # Signals of Markdown: a link or image "](http" or "](//", a quote line, a shortcode. One
 # pass, no "^" anchor, so the engine skips ahead to the characters that can start a match.
-_SIGNAL = re.compile(r"\]\((?:https?:)?//|\n>[ \t]|\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]]")
+_SIGNAL = re.compile(
+    r"\]\((?:https?:)?//|\n>[ \t]|(?P<code>\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]])"
+)
 # Any shortcode opener: most texts have none, and one pass says so.
 _OPENER = re.compile(
     r"\{\{[<%]|\{%|\[(?:embed|tweet|twitter|instagram|youtube|tiktok)\b"
@@ -71,16 +73,29 @@ class Shortcode:
     """Named arguments (names lower-cased)."""
 
 
-def looks_like_markdown(text: str) -> bool:
+def looks_like_markdown(text: str, *, shortcodes: bool = True) -> bool:
     """Guess whether ``text`` is Markdown (possibly with raw HTML), not a whole HTML page.
+
+    Args:
+        text: the input.
+        shortcodes: whether a shortcode alone says Markdown (WordPress stores HTML with
+            ``[embed]`` shortcodes in it, so the extractor passes False for HTML-looking input).
+
+    Returns:
+        True when a Markdown link or quote line (or, with ``shortcodes``, a shortcode) is there.
 
     >>> looks_like_markdown("> hi\\n> — A (@a) [May 1, 2019](https://x.com/a/status/1)")
     True
     >>> looks_like_markdown("<html><body><p>[a](https://b.org)</p></body></html>")
     False
+    >>> looks_like_markdown("<p>Hi</p>[embed]https://x.com/a/status/1[/embed]", shortcodes=False)
+    False
     """
-    signal = text.startswith("> ") or _SIGNAL.search(text) is not None
-    return signal and _HTML_DOC.search(text, 0, 4096) is None
+    if _HTML_DOC.search(text, 0, 4096) is not None:
+        return False
+    if text.startswith("> "):
+        return True
+    return any(shortcodes or m["code"] is None for m in _SIGNAL.finditer(text))
 
 
 def _args(text: str) -> tuple[tuple[str, ...], dict[str, str]]:

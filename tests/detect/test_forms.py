@@ -76,6 +76,18 @@ def test_markdown_mixed_with_raw_html_yields_both() -> None:
     assert text[html_post.hashtags[0].span[0] : html_post.hashtags[0].span[1]] == "#VisionZero"
 
 
+def test_wordpress_html_with_shortcodes_stays_html() -> None:
+    """WordPress stores HTML with shortcodes in it: still HTML (entities from visible text)."""
+    text = (
+        f"<p>Look:</p>\n<p>[embed]{STATUS}[/embed]</p>"
+        '<p><a href="https://example.org/#notatag">#real</a></p>'
+    )
+    x = extract(text)
+    assert x.is_html
+    assert [(p.post_id, p.form) for p in x.posts] == [(TW, "url")]
+    assert [h.text for h in x.hashtags] == ["real"]
+
+
 MARKDOWN_FORMS = {
     "instagram": (
         "> [A post shared by Corner Cycles\n> (@cornercycles)](https://www.instagram.com/p/"
