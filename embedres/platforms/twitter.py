@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
 from urllib.parse import parse_qs, urlsplit
 
+from embedres.detect.dates import match_date
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
 from embedres.platforms.base import (
@@ -179,6 +180,58 @@ def _find_deleted(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]
         yield Found("twitter", (m.start(), m.end()), form="text")
 
 
+# Rendered-widget text (a page scraped after widgets.js ran, reference notes §2.8):
+#   Name [✔]\n[Follow\n]@handle\n TEXT\n\n3:05 PM - Apr 1, 2018\n447\n165 people are talking...
+# Markdown copies link the timestamp: [2:37 AM - Aug 21, 2019](status URL).
+_RENDERED_TEXT = re.compile(
+    r"(?m)^[ \t]{0,4}(?P<name>[^\n@\[\]]{1,60}?)[ \t]{0,2}[✔✓]?[ \t]{0,2}\n"
+    r"(?:[ \t]{0,4}Follow[ \t]{0,4}\n)?[ \t]{0,4}@(?P<h>[A-Za-z0-9_]{1,15})[ \t]{0,4}\n"
+    r"(?P<body>(?:[^\n]{0,600}\n){0,30}?)[ \t]{0,4}\[?(?P<when>\d{1,2}:\d{2}[ \u202f]?[AP]M"
+    r" - (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}))(?:\]\((?P<url>[^()\s]{1,400})\))?"
+)
+_WIDGET_TAIL = re.compile(
+    r"(?:\n[ \t]{0,4}(?:[\d,.]{1,12}[KkM]? people are talking about this|Twitter Ads info and "
+    r"privacy|See [\w' ]{1,40} other Tweets|Read the full conversation on Twitter|"
+    r"[\d,.]{1,12}[KkM]? [\d,.]{1,12}[KkM]? Retweets[^\n]{0,80}|"
+    r"[\d,.]{1,12}[KkM]?)[ \t]{0,4}(?=\r?\n|$)){1,6}"
+)
+
+
+_COUNTS = re.compile(r"(?:\n[ \t]{0,4}[\d,.]{1,12}[KkM]?[ \t]{0,4})+\n?$")
+
+
+def _find_rendered_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """The text a rendered Twitter widget flattens to: name, @handle, text, timestamp."""
+    if " - " not in text or "M - " not in text:
+        return
+    for m in _RENDERED_TEXT.finditer(text):
+        day = match_date(m["date"], 0, lang="en")
+        if day is None or m.start() < floor_for(m.start()):
+            continue
+        end = m.end()
+        tail = _WIDGET_TAIL.match(text, end)
+        end = tail.end() if tail else end
+        body = _COUNTS.sub("", m["body"]).strip() or None
+        ref = _parse_status(m["url"]) if m["url"] else None
+        yield Found(
+            "twitter",
+            (m.start("name"), end),
+            form="text",
+            author_name=m["name"].strip() or None,
+            author_handle=m["h"],
+            text=body,
+            published=day.value,
+            published_text=m["when"],
+            lang="en",
+            text_span=(m.start("body"), m.end("body")) if body else None,
+        ).with_ref(ref)
+
+
+def _parse_status(url: str) -> PostRef | None:
+    parts = split_url(url)
+    return _parse(*parts) if parts is not None and parts[0] in _HOSTS else None
+
+
 _SHARE = frozenset({"s", "t", "ref_src", "ref_url", "src"})
 
 PLATFORM = Platform(
@@ -189,7 +242,7 @@ PLATFORM = Platform(
     parse=_parse,
     recognisers=(_recognise, _recognise_rendered),
     markup_triggers=(("div", "class", "twitter-tweet-rendered"),),
-    text_recognisers=(_find_deleted,),
+    text_recognisers=(_find_deleted, _find_rendered_text),
     shortcode=_shortcode,
     embed_classes=frozenset({"twitter-tweet", "twitter-video"}),
     widget_scripts=(("platform.twitter.com", "/widgets.js"), ("platform.x.com", "/widgets.js")),

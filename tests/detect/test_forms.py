@@ -360,6 +360,8 @@ NOT_POSTS = {
     "no dash and no date": "Thanks to Jane Doe (@janedoe) for the photos.",
     "link in a sentence": f"Read [the tweet]({STATUS}) for context.",
     "prose about deleted posts": "this tweet was deleted, she said.",
+    "timestamp in prose": "Meeting at 3:05 PM - Apr 1, 2018 with @bob\nand others",
+    "handle line then prose time": "Jane\n@jane\nwrote on 3:05 PM - Apr 1, 2018",
 }
 
 
@@ -414,6 +416,25 @@ HASHTAG_HTML = (
     "&#35;bikes #&#x30B3;&#x30FC;&#x30D2;&#x30FC; #ラーメン</p>&mdash; J (@j) "
     '<a href="https://twitter.com/j/status/1104412345678901248">March 9, 2019</a></blockquote>'
 )
+
+
+def test_rendered_widget_text() -> None:
+    """Reference notes §2.8: what a rendered Twitter widget flattens to."""
+    text = (
+        "Before.\n\nSons of Penn ✔\n@SonsofPenn\n OH CAPTAIN, MY CAPTAIN!\n\n447\n"
+        "[3:05 PM - Apr 1, 2018](https://twitter.com/SonsofPenn/status/980521226018521088)\n"
+        "165 people are talking about this\nTwitter Ads info and privacy\n\nAfter."
+    )
+    post = _one(text)
+    assert (post.post_id, post.author_name, post.author_handle, str(post.published)) == (
+        "980521226018521088",
+        "Sons of Penn",
+        "SonsofPenn",
+        "2018-04-01",
+    )
+    assert post.text == "OH CAPTAIN, MY CAPTAIN!"
+    written = text[post.span[0] : post.span[1]]
+    assert written.startswith("Sons of Penn") and written.endswith("Twitter Ads info and privacy")
 
 
 def test_facebook_video_byline_with_a_title_link() -> None:

@@ -35,6 +35,8 @@ INPUTS: dict[str, str] = {
     "threads openers": "'[Post by @a' * 20_000 + 'View on Threads'",
     "facebook markdown": "'Posted by [a](b) on ' * 20_000",
     "deleted placeholders": "'This Tweet was deleted ' * 20_000",
+    "rendered widget heads": "'Name\\n@handle\\n' * 30_000 + '3:05 PM - Apr 1, 2018'",
+    "rendered widget bodies": "'Name\\n@handle\\n' + 'x - M - \\n' * 50_000",
     "wrapper divs": "'<div class=\"iframely-embed\">' * 20_000",
     "placeholder attributes": "'<div data-embedded-url=\"x\">' * 20_000",
     "hashtag links": "'<blockquote class=\"twitter-tweet\">' + "
