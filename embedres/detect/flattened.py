@@ -32,8 +32,8 @@ from itertools import chain
 
 from embedres.detect.dates import DateMatch, match_date
 from embedres.detect.found import Found
-from embedres.detect.markdown import find_shortcodes, label_text
-from embedres.platforms.base import CLOCK_TIME, HANDLE
+from embedres.detect.markdown import Shortcode, find_shortcodes, label_text
+from embedres.platforms.base import CLOCK_TIME, HANDLE, PostRef
 from embedres.platforms.posturls import parse_post_url
 from embedres.platforms.registry import PLATFORMS
 
@@ -247,20 +247,25 @@ def _candidates(
             yield from find(text, floor_for)
 
 
+def _shortcode_ref(code: Shortcode) -> PostRef | None:
+    """The post a shortcode names: a post URL among its arguments, else a platform's ids."""
+    url = next((a for a in (*code.positional, code.keywords.get("url", "")) if "/" in a), None)
+    if url:
+        return parse_post_url(url)
+    for platform in PLATFORMS:
+        if platform.shortcode is None:
+            continue
+        named = platform.shortcode(code.name, code.positional, code.keywords)
+        ref = parse_post_url(named) if named else None
+        if ref is not None:
+            return ref
+    return None
+
+
 def _shortcodes(text: str) -> Iterator[Found]:
-    """Shortcodes naming a post: by a post URL in an argument, or by the platform's ids."""
+    """Shortcodes naming a post (Hugo, Jekyll, WordPress, MDX), as posts of form ``url``."""
     for code in find_shortcodes(text):
-        url = next((a for a in (*code.positional, code.keywords.get("url", "")) if "/" in a), None)
-        ref = parse_post_url(url) if url else None
-        for platform in PLATFORMS if ref is None else ():
-            named = (
-                platform.shortcode(code.name, code.positional, code.keywords)
-                if (platform.shortcode)
-                else None
-            )
-            ref = parse_post_url(named) if named else None
-            if ref is not None:
-                break
+        ref = _shortcode_ref(code)
         if ref is not None:
             yield Found(ref.platform, code.span, form="url").with_ref(ref)
 
