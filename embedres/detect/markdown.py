@@ -17,11 +17,10 @@ from dataclasses import dataclass
 
 __all__ = ["Shortcode", "code_spans", "find_shortcodes", "label_text", "looks_like_markdown"]
 
-# Signals of Markdown: a link or image "](http" or "](//", a quote line, a shortcode. One
-# pass, no "^" anchor, so the engine skips ahead to the characters that can start a match.
-_SIGNAL = re.compile(
-    r"\]\((?:https?:)?//|\n>[ \t]|(?P<code>\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]])"
-)
+# Signals of Markdown: a link or image "](http" or "](//", a quote line; or a shortcode. No
+# "^" anchor and no groups, so the engine skips ahead to the characters that can start a match.
+_SIGNAL = re.compile(r"\]\((?:https?:)?//|\n>[ \t]")
+_CODE_SIGNAL = re.compile(r"\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]]")
 # Any shortcode opener: most texts have none, and one pass says so.
 _OPENER = re.compile(
     r"\{\{[<%]|\{%|\[(?:embed|tweet|twitter|instagram|youtube|tiktok)\b"
@@ -95,7 +94,9 @@ def looks_like_markdown(text: str, *, shortcodes: bool = True) -> bool:
         return False
     if text.startswith("> "):
         return True
-    return any(shortcodes or m["code"] is None for m in _SIGNAL.finditer(text))
+    if _SIGNAL.search(text) is not None:
+        return True
+    return shortcodes and _CODE_SIGNAL.search(text) is not None
 
 
 def _args(text: str) -> tuple[tuple[str, ...], dict[str, str]]:
