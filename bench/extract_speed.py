@@ -5,9 +5,10 @@ Run by hand from the repository root::
     .venv/bin/python bench/extract_speed.py [--repeat 3]
 
 Prints one table. MB/s counts UTF-8 bytes (10^6) of input per CPU second (best of --repeat) of
-:func:`embedres.detect.entities.find_entities`; "x article" is the time per byte relative to
-the article text (the issue's bound for pathological inputs is 10x). Targets (issue #2):
->= 5 MB/s on article text, > 2.5 MB/s on tweet-sized texts called one by one.
+:func:`embedres.detect.entities.find_entities` (``--function extract``: of the whole
+:func:`embedres.extract`, posts, Markdown and shortcodes included); "x article" is the time
+per byte relative to the article text (the issue's bound for pathological inputs is 10x).
+Targets (issue #2): >= 5 MB/s on article text, > 2.5 MB/s on tweet-sized texts called one by one.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from embedres import extract  # noqa: E402
 from embedres.detect.entities import find_entities  # noqa: E402
 
 SEED = ROOT / "seeds" / "000_aff3667e527335b6.txt"
@@ -138,8 +140,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--article-mb", type=float, default=3.0)
+    parser.add_argument(
+        "--function",
+        choices=("entities", "extract"),
+        default="entities",
+        help="time find_entities() (default) or the whole extract() (posts, Markdown...)",
+    )
     args = parser.parse_args()
-    find_entities("warm up #a @b $C x.com")  # build the lazy patterns once
+    run: Callable[[str], object] = extract if args.function == "extract" else find_entities
+    run("warm up #a @b $C x.com")  # build the lazy patterns once
 
     rows: list[tuple[str, int, float]] = []
     article = article_text(int(args.article_mb * 1_000_000))
@@ -147,7 +156,7 @@ def main() -> None:
         (
             "article text",
             len(article.encode()),
-            best_of(args.repeat, lambda: find_entities(article)),
+            best_of(args.repeat, lambda: run(article)),
         )
     )
     tweets = tweet_texts()
@@ -157,16 +166,14 @@ def main() -> None:
             (
                 f"{len(tweets)} tweet-sized texts",
                 size,
-                best_of(args.repeat, lambda: [find_entities(t) for t in tweets]),
+                best_of(args.repeat, lambda: [run(t) for t in tweets]),
             )
         )
     ten = (SEED.read_text(encoding="utf-8") * 3000)[:10_000_000]
-    rows.append(
-        ("10 MB of text (seed repeated)", len(ten.encode()), best_of(1, lambda: find_entities(ten)))
-    )
+    rows.append(("10 MB of text (seed repeated)", len(ten.encode()), best_of(1, lambda: run(ten))))
     for name, make in PATHOLOGICAL.items():
         text = make()
-        rows.append((name, len(text.encode()), best_of(args.repeat, partial(find_entities, text))))
+        rows.append((name, len(text.encode()), best_of(args.repeat, partial(run, text))))
 
     per_byte = rows[0][2] / rows[0][1]
     print(f"{'input':34} {'bytes':>10} {'seconds':>9} {'MB/s':>8} {'x article':>9}")

@@ -2,20 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
+from dataclasses import replace
 from datetime import date, datetime, timezone
+from html import unescape
 from typing import TypeVar
 
 from embedres.detect.entities import Entities, domain_mentions, find_entities
 from embedres.detect.flattened import find_text_posts
 from embedres.detect.found import Found
+from embedres.detect.markdown import code_spans, looks_like_markdown
 from embedres.detect.markup import Document, looks_like_html, parse_html, plain_document
 from embedres.errors import InputError, InvalidArgument
 from embedres.model import Entity, Extraction, Link, Post
 from embedres.platforms.embeds import MARKUP_TRIGGERS, find_html_posts
 from embedres.platforms.ids import post_time
 
-__all__ = ["MAX_INPUT_CHARS", "extract"]
+__all__ = ["MARKUPS", "MAX_INPUT_CHARS", "extract"]
+
+MARKUPS = ("html", "markdown", "text")
+"""Values of ``extract(markup=...)``; None sniffs."""
 
 MAX_INPUT_CHARS = 32_000_000
 """Longest input :func:`extract` reads (about 32 MB of text, far above any article)."""
@@ -26,8 +33,10 @@ _E = TypeVar("_E", Entity, Link)
 def _to_source(doc: Document, items: list[_E]) -> list[_E]:
     """Map visible-text spans to the source, keeping only entities written as they read.
 
-    An entity split by markup (``@<a>name</a>``) or spelled with a character reference
-    (``#Caf&eacute;``) has no source slice equal to it, so it is left out in HTML mode.
+    An entity split by markup (``@<a>name</a>``) has no source slice that reads as it, so
+    it is left out in HTML mode; a hashtag, mention or cashtag spelled with character
+    references (``&#35;bikes``, ``#&#x30B3;&#x30FC;``) is kept, its span covering the
+    references (its text is the decoded one). Links must be written as they read.
     """
     if not doc.is_html:
         return items
@@ -35,7 +44,10 @@ def _to_source(doc: Document, items: list[_E]) -> list[_E]:
     source = doc.source
     for item, span in zip(items, doc.source_spans([i.span for i in items]), strict=True):
         written = doc.text[item.span[0] : item.span[1]]
-        if source[span[0] : span[1]] != written:
+        raw = source[span[0] : span[1]]
+        if raw != written and (
+            isinstance(item, Link) or "&" not in raw or "<" in raw or unescape(raw) != written
+        ):
             continue
         if isinstance(item, Link):
             out.append(
@@ -102,9 +114,36 @@ def _mentions(doc: Document, found: Found, ents: Entities) -> list[Entity]:
     return domain_mentions(doc.text, inside) if found.platform in _DOMAIN_HANDLES else inside
 
 
+# A hashtag the platform itself linked inside its embed (``<a href=".../hashtag/mac">#mac</a>``):
+# its verdict stands even where twitter-text's rules, run on the flattened text, see none
+# (``#mac#windows`` written as two adjacent links).
+_TAG_LINK = re.compile(
+    r"<a\s[^<>]{0,600}?href=[\"'][^\"'<>]{0,300}?/(?:hashtag|tags?|explore/tags)/[^\"'<>]{1,300}"
+    r"[\"'][^<>]{0,600}>(?P<t>(?:#|＃|&#35;|&#[xX]23;)[^<>#＃&\s]{1,139}(?:&#?\w{1,8};[^<>#＃&\s]{0,139}){0,40})</a>"
+)
+
+
+def _linked_tags(
+    doc: Document, span: tuple[int, int], have: tuple[Entity, ...]
+) -> tuple[Entity, ...]:
+    """The post's hashtags plus those its markup links that the text rules missed."""
+    if not doc.is_html or "/tag" not in doc.source[span[0] : span[1]].replace("/hashtag", "/tag"):
+        return have
+    seen = {e.span for e in have}
+    extra = []
+    for m in _TAG_LINK.finditer(doc.source, span[0], span[1]):
+        tag = unescape(m["t"])[1:]
+        if m.span("t") not in seen and tag and not tag.isdigit():
+            extra.append(Entity(tag, m.span("t")))
+    return tuple(sorted((*have, *extra), key=lambda e: e.span)) if extra else have
+
+
 def _post(doc: Document, found: Found, ents: Entities) -> Post:
     span = found.span if found.form == "html" else doc.source_span(*found.span)
     published, warnings = _dates(found)
+    hashtags = tuple(_to_source(doc, _inside(ents.hashtags, found.text_span)))
+    if found.form == "html":
+        hashtags = _linked_tags(doc, span, hashtags)
     return Post(
         platform=found.platform,
         span=span,
@@ -117,36 +156,73 @@ def _post(doc: Document, found: Found, ents: Entities) -> Post:
         published_text=found.published_text,
         lang=found.lang,
         links=tuple(_to_source(doc, _inside(ents.links, found.text_span))),
-        hashtags=tuple(_to_source(doc, _inside(ents.hashtags, found.text_span))),
+        hashtags=hashtags,
         mentions=tuple(_to_source(doc, _mentions(doc, found, ents))),
         form="html" if found.form == "html" else "url" if found.form == "url" else "text",
         warnings=warnings,
     )
 
 
-def extract(text: str, *, html: bool | None = None) -> Extraction:
+def _markup(text: str, html: bool | None, markup: str | None) -> str:
+    """The input's kind, from the arguments or sniffed (Markdown wins over HTML fragments:
+    a Markdown page with raw HTML embeds is Markdown with HTML inside)."""
+    if markup is not None:
+        if markup not in MARKUPS:
+            raise InvalidArgument(
+                f"markup must be one of {', '.join(MARKUPS)} or None, not {markup!r}"
+            )
+        if html is not None and html != (markup == "html"):
+            raise InvalidArgument(f"html={html!r} contradicts markup={markup!r}")
+        return markup
+    if html is not None:
+        return "html" if html else "text"
+    html_like = looks_like_html(text)
+    if looks_like_markdown(text, shortcodes=not html_like):
+        return "markdown"
+    return "html" if html_like else "text"
+
+
+def _raw_html_posts(text: str) -> list[Found]:
+    """Embeds written as raw HTML inside Markdown, with every span in source offsets."""
+    if "<" not in text or not looks_like_html(text):
+        return []
+    hdoc = parse_html(text, MARKUP_TRIGGERS)
+    out: list[Found] = []
+    for f in find_html_posts(hdoc):
+        t = hdoc.source_span(*f.text_span) if f.text_span else None
+        out.append(replace(f, text_span=t, vis_span=f.span))
+    return out
+
+
+def extract(text: str, *, html: bool | None = None, markup: str | None = None) -> Extraction:
     """Find posts, hashtags, mentions, cashtags and links in ``text``.
 
     Pure and deterministic: it never touches the network. In HTML, entities come from
     the visible text only (never attributes, scripts or styles); every span indexes
-    ``text`` itself. A post's ``published`` is the markup's exact instant if any, else
-    the displayed date, else the time in the post id. Inputs longer than
-    :data:`MAX_INPUT_CHARS` are refused.
+    ``text`` itself. Markdown is read as text (links, quote blocks, shortcodes), and raw
+    HTML embeds inside it are read as HTML. A post's ``published`` is the markup's exact
+    instant if any, else the displayed date, else the time in the post id. Inputs longer
+    than :data:`MAX_INPUT_CHARS` are refused.
 
     Args:
-        text: the article, as plain text or HTML.
-        html: True or False forces the mode; None sniffs it.
+        text: the article, as plain text, Markdown or HTML.
+        html: True or False forces HTML or text; None sniffs it.
+        markup: ``"html"``, ``"markdown"`` or ``"text"`` forces the kind; None sniffs it.
 
     Returns:
         An :class:`~embedres.model.Extraction` whose spans index ``text``.
 
     Raises:
-        InvalidArgument: ``text`` is not a ``str``, or ``html`` is not a bool or None.
+        InvalidArgument: ``text`` is not a ``str``, ``html`` is not a bool or None, or
+            ``markup`` is not one of :data:`MARKUPS` or None (or contradicts ``html``).
         InputError: ``text`` is longer than :data:`MAX_INPUT_CHARS`.
 
     >>> x = extract("Hi\\n— RT France (@RTenfrancais) 17 Novembre 2015")
     >>> [(p.author_handle, p.published, p.lang, p.form) for p in x.posts]
     [('RTenfrancais', datetime.date(2015, 11, 17), 'fr', 'text')]
+    >>> md = "> Hi\\n>\\n> — A (@a) [March 9,\\n> 2019](https://twitter.com/a/status/1104412345678901248)"
+    >>> [(p.post_id, p.published) for p in extract(md, markup="markdown").posts]
+    [('1104412345678901248', datetime.date(2019, 3, 9))]
     """
     if not isinstance(text, str):
         raise InvalidArgument(f"extract() takes a str, not {type(text).__name__}")
@@ -157,16 +233,22 @@ def extract(text: str, *, html: bool | None = None) -> Extraction:
             f"input of {len(text):,} characters is above the {MAX_INPUT_CHARS:,} that "
             "extract() reads; split the document"
         )
-    is_html = looks_like_html(text) if html is None else html
+    kind = _markup(text, html, markup)
+    is_html = kind == "html"
     doc = parse_html(text, MARKUP_TRIGGERS) if is_html else plain_document(text)
     ents = find_entities(doc.text)
     html_posts = find_html_posts(doc) if is_html else []
+    if kind == "markdown":
+        doc.code_spans = sorted(doc.code_spans + code_spans(text))
+        html_posts = [f for f in _raw_html_posts(text) if not doc.in_code(*f.span)]
     blocked = list(doc.code_spans)
     blocked += [f.vis_span for f in html_posts if f.vis_span is not None]
     found = html_posts + find_text_posts(doc.text, blocked)
     posts = sorted((_post(doc, f, ents) for f in found), key=lambda p: p.span)
+    hashtags = _to_source(doc, ents.hashtags)
+    linked = {e for p in posts if p.form == "html" for e in p.hashtags} - set(hashtags)
     return Extraction(
-        hashtags=_to_source(doc, ents.hashtags),
+        hashtags=sorted([*hashtags, *linked], key=lambda e: e.span) if linked else hashtags,
         mentions=_to_source(doc, ents.mentions),
         cashtags=_to_source(doc, ents.cashtags),
         links=_to_source(doc, ents.links),

@@ -30,16 +30,33 @@ from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from itertools import chain
 
-from embedres.detect.dates import match_date
+from embedres.detect.dates import DateMatch, match_date
 from embedres.detect.found import Found
-from embedres.platforms.base import CLOCK_TIME, HANDLE
+from embedres.detect.markdown import Shortcode, find_shortcodes, label_text
+from embedres.platforms.base import CLOCK_TIME, HANDLE, PostRef
 from embedres.platforms.posturls import parse_post_url
 from embedres.platforms.registry import PLATFORMS
 
 __all__ = ["find_text_posts"]
 
-_ANCHOR = re.compile(rf"\(\s{{0,2}}@(?P<h>{HANDLE})\s{{0,2}}\)")
-_DASH = re.compile(r"(?:&mdash;|&#8212;|â€”|\\-|--|[—–―-]|(?<!\S)\?)(?=[ \t\u00a0]{1,3}\S)")
+# "(@handle)", or in Markdown made from the embed "([@handle](profile))".
+# Markdown writers escape "_" ("@kankyo\_jpn"): the handle may hold "\_".
+_MD_HANDLE = HANDLE.replace("[A-Za-z0-9_]", r"(?:[A-Za-z0-9_]|\\_)")
+_ANCHOR = re.compile(
+    rf"\(\s{{0,2}}(?:@(?P<h>{_MD_HANDLE})|\[@(?P<hm>{_MD_HANDLE})\]\([^()\s]{{1,400}}\))\s{{0,2}}\)"
+)
+# A dash before the name; CJK text writes the em dash with no space ("—ジェーン").
+_DASH = re.compile(
+    r"(?:&mdash;|&#8212;|â€”|\\-|--|[—–―-]|(?<!\S)\?)(?=[ \t\u00a0]{1,3}\S)|[—―](?=[^\s—―-])"
+)
+# With the dash removed by the dataset ("TEXT  Name (@handle) August 2, 2016"), the name is
+# the run after a double space or a sentence end; a date must follow the handle.
+_NO_DASH_NAME = re.compile(
+    r"(?:^|  |[.!?…。！？][ \t]{1,2})"
+    r"(?P<name>[^\s().!?…。！？](?:[^\s().!?…。！？]| (?! )){0,60})[ \t]{0,2}$"
+)
+_LABEL = re.compile(r"[^\[\]]{1,160}(?=\]\()")
+_PLACEHOLDER = re.compile(r"^This (?:Tweet|Post) (?:was deleted|has been deleted|is unavailable)")
 _AFTER = re.compile(r"[ \t\u00a0]{0,3}(?:\r?\n[ \t\u00a0>]{0,6})?\[?")
 _ISO = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}:\d{2})")
 _MD_LINK = re.compile(r"\]\((?P<url>[^()\s]{1,400})\)")
@@ -108,22 +125,59 @@ def _platform(handle: str) -> str:
     return "mastodon" if "@" in handle else "bluesky" if "." in handle else "twitter"
 
 
+def _line_start(text: str, anchor: int, floor: int) -> int:
+    """Start of the attribution line; the previous line when the anchor opens its line
+    (block-splitting extractors break ``— Name (`` / ``@handle`` / ``) DATE``)."""
+    line_start = text.rfind("\n", 0, anchor) + 1
+    if line_start > floor and not text[line_start:anchor].strip(" \t\r>\u00a0("):
+        line_start = text.rfind("\n", 0, line_start - 1) + 1
+    return max(line_start, floor)
+
+
+def _md_date(text: str, pos: int) -> tuple[DateMatch, str, int, str] | None:
+    """A date written as a Markdown link label, perhaps hard-wrapped over quote lines:
+    ``[March 9,\n> 2019](URL)`` -> (date, date text, end of the link, URL)."""
+    label = _LABEL.match(text, pos)
+    if label is None:
+        return None
+    joined = label_text(label.group(0))
+    when = match_date(joined, 0)
+    link = _MD_LINK.match(text, label.end())
+    if when is None or link is None:
+        return None
+    tm = CLOCK_TIME.match(joined, when.end)
+    return when, joined[: tm.end() if tm else when.end], link.end(), link["url"]
+
+
+def _no_dash(text: str, line_start: int, anchor: int) -> tuple[int, int] | None:
+    """(start, end) of the name when the attribution's dash was removed."""
+    m = _NO_DASH_NAME.search(text, line_start, anchor)
+    if m is None or not m["name"].strip():
+        return None
+    return m.start("name"), m.end("name")
+
+
 def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
     """A flattened tweet/skeet/toot anchored at ``(@handle)`` match ``m``."""
-    line_start = text.rfind("\n", 0, m.start()) + 1
+    line_start = _line_start(text, m.start(), floor)
     window = max(line_start, m.start() - 250, floor)
     dashes = [
         d for d in _DASH.finditer(text, window, m.start()) if text[d.end() : m.start()].strip()
     ]
-    if not dashes:
-        return None
-    dash = dashes[-1]
-    name = text[dash.end() : m.start()].strip() or None
-    handle = m["h"]
+    handle = (m["h"] or m["hm"]).replace("\\_", "_")
     platform = _platform(handle)
     after = _AFTER.match(text, m.end())
     pos = after.end() if after else m.end()
-    when = match_date(text, pos)
+    md = _md_date(text, pos) if text[pos - 1 : pos] == "[" else None
+    when = md[0] if md else match_date(text, pos)
+    if dashes:
+        dash_at, name_start = dashes[-1].start(), dashes[-1].end()
+    else:
+        bare = _no_dash(text, window, m.start()) if when is not None else None
+        if bare is None:
+            return None
+        dash_at = name_start = bare[0]
+    name = label_text(text[name_start : m.start()]) or None
     end, url, published_text = m.end(), None, None
     published: date | datetime | None = None
     iso = _ISO.match(text, pos) if when is None else None
@@ -134,7 +188,9 @@ def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
             iso = None
         else:
             end, published_text = iso.end(), iso.group(0)
-    if when is not None:
+    if md is not None:
+        published, published_text, end, url = md[0].value, md[1], md[2], md[3]
+    elif when is not None:
         end, published = when.end, when.value
         tm = CLOCK_TIME.match(text, end) if platform != "twitter" else None
         if tm:
@@ -152,7 +208,6 @@ def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
         if text[end : end + 1] == ")" and text[pos - 1 : pos] == "[":
             end += 1
     ref = parse_post_url(url) if url else None
-    dash_at = dash.start()
     head = text[line_start:dash_at]
     if head.strip(" \t\r>\u00a0"):
         t_start, t_end = _trim_prose(text, max(line_start, floor), dash_at), dash_at
@@ -161,9 +216,12 @@ def _attribution(text: str, m: re.Match[str], floor: int) -> Found | None:
         t_start, t_end = block if block else (dash_at, dash_at)
     bbc = _BBC_PREFIX.search(text, t_start, t_end)
     body = _clean(text[t_start:t_end])
+    gone = body is not None and _PLACEHOLDER.match(body) is not None
+    if gone:  # the post was deleted: the placeholder is part of the embed, not its text
+        body = None
     return Found(
         platform,
-        (min(t_start, dash_at) if body or bbc else dash_at, end),
+        (min(t_start, dash_at) if body or bbc or gone else dash_at, end),
         form="text",
         author_name=name,
         author_handle=handle,
@@ -187,6 +245,29 @@ def _candidates(
     for platform in PLATFORMS:
         for find in platform.text_recognisers:
             yield from find(text, floor_for)
+
+
+def _shortcode_ref(code: Shortcode) -> PostRef | None:
+    """The post a shortcode names: a post URL among its arguments, else a platform's ids."""
+    url = next((a for a in (*code.positional, code.keywords.get("url", "")) if "/" in a), None)
+    if url:
+        return parse_post_url(url)
+    for platform in PLATFORMS:
+        if platform.shortcode is None:
+            continue
+        named = platform.shortcode(code.name, code.positional, code.keywords)
+        ref = parse_post_url(named) if named else None
+        if ref is not None:
+            return ref
+    return None
+
+
+def _shortcodes(text: str) -> Iterator[Found]:
+    """Shortcodes naming a post (Hugo, Jekyll, WordPress, MDX), as posts of form ``url``."""
+    for code in find_shortcodes(text):
+        ref = _shortcode_ref(code)
+        if ref is not None:
+            yield Found(ref.platform, code.span, form="url").with_ref(ref)
 
 
 def _lone_urls(text: str) -> Iterator[Found]:
@@ -227,7 +308,7 @@ def find_text_posts(text: str, blocked: list[tuple[int, int]] | None = None) -> 
         i = bisect_right(taken, (span[1], span[1]))
         return all(e <= span[0] or span[1] <= s for s, e in taken[max(0, i - 8) : i + 1])
 
-    for found in chain(_candidates(text, floor_for, free), _lone_urls(text)):
+    for found in chain(_shortcodes(text), _candidates(text, floor_for, free), _lone_urls(text)):
         if free(found.span):
             accepted.append(found)
             insort(taken, found.span)

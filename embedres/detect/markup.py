@@ -305,7 +305,8 @@ def _scan_tag(src: str, j: int) -> tuple[bool, str, dict[str, str], int, bool] |
 
 Trigger = tuple[str, str, str]
 """``(tag, attribute, token)``: record a ``tag`` whose ``attribute`` holds the word ``token``
-(``("div", "class", "fb-post")``); the platform registry lists them."""
+(``("div", "class", "fb-post")``), or has ``attribute`` at all when ``token`` is ``""``;
+the platform registry lists them."""
 
 
 def _attrs(
@@ -313,7 +314,7 @@ def _attrs(
 ) -> dict[str, str]:
     """Attributes of a tag, read only when a recogniser may need them."""
     wanted = name in _RECORD or name.startswith("amp-") or (name == "p" and blocks > 0)
-    if not wanted and not any(token in rest for _, token in triggers.get(name, ())):
+    if not wanted and not any((token or attr) in rest for attr, token in triggers.get(name, ())):
         return {}
     attrs: dict[str, str] = {}
     for m in _ATTR_ALL.finditer(rest):
@@ -338,7 +339,8 @@ def _record(
     if name in _RECORD or name.startswith("amp-"):
         return True
     if name in triggers and any(
-        token in attrs.get(attr, "").split() for attr, token in triggers[name]
+        token in attrs.get(attr, "").split() if token else attr in attrs
+        for attr, token in triggers[name]
     ):
         return True
     return name == "p" and in_block

@@ -30,6 +30,7 @@ __all__ = [
     "Platform",
     "PostRef",
     "Recogniser",
+    "ShortcodeUrl",
     "TextRecogniser",
     "as_int",
     "found_from_ref",
@@ -66,6 +67,9 @@ TextRecogniser = Callable[[str, Callable[[int], int]], Iterator["Found"]]
 """``find(text, floor_for)``: flattened embeds of one platform in plain text, as ``Found``
 with ``form="text"``; ``floor_for(pos)`` is where the text above ``pos`` stops belonging to
 a post (the end of the previous post, embed or code block)."""
+ShortcodeUrl = Callable[[str, tuple[str, ...], Mapping[str, str]], "str | None"]
+"""``url(name, positional, keywords)``: the post URL a shortcode of the platform names
+(Hugo ``{{< tweet user="a" id="1" >}}``, MDX ``<Tweet id="1" />``), or None."""
 # A clock time after a widget date ("at 3:05 PM", "à 14h02"), in the languages of the forms.
 CLOCK_TIME = re.compile(
     r"(?:,? at| à| um| a las| alle)?\s{1,2}\d{1,2}[:h]\d{2}(?:\s?[AaPp]\.?[Mm]\.?)?"
@@ -119,6 +123,9 @@ class Platform:
     """Non-http URI schemes :attr:`parse` reads (host ``""``, path = the rest), e.g. ``at``."""
     any_host: bool = False
     """True when posts live on any host (Mastodon): tried last, on unclaimed hosts only."""
+    shortcode: ShortcodeUrl | None = None
+    """Reads the platform's own shortcodes (Hugo, WordPress, MDX) into a post URL; shortcodes
+    holding a post URL (Jekyll ``{% twitter URL %}``, ``[embed]URL[/embed]``) need none."""
 
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -210,7 +217,11 @@ def when(text: str | None, lang: str | None) -> tuple[date | datetime | None, st
     return (value if value.tzinfo else value.date()), None
 
 
-_PLACEHOLDERS = re.compile(r"^(?:loading|view this post on|laddar|tweet of |عرض)", re.I)
+_PLACEHOLDERS = re.compile(
+    r"^(?:loading|view this post on|laddar|tweet of |عرض|"
+    r"this (?:tweet|post) (?:was deleted|has been deleted|is unavailable))",
+    re.I,
+)
 
 
 def quote_post(

@@ -18,6 +18,8 @@ from embedres.detect.markup import Document, Trigger
 from embedres.platforms.base import Recogniser
 from embedres.platforms.posturls import parse_post_url
 from embedres.platforms.registry import PLATFORMS
+from embedres.platforms.wrappers import MARKUP_TRIGGERS as WRAPPER_TRIGGERS
+from embedres.platforms.wrappers import RECOGNISERS as WRAPPER_RECOGNISERS
 
 __all__ = [
     "MARKUP_TRIGGERS",
@@ -27,14 +29,20 @@ __all__ = [
     "is_widget_script",
 ]
 
-RECOGNISERS: tuple[Recogniser, ...] = tuple(r for p in PLATFORMS for r in p.recognisers)
-"""Every recogniser, tried in order on each recorded element."""
+RECOGNISERS: tuple[Recogniser, ...] = (
+    *(r for p in PLATFORMS for r in p.recognisers),
+    *WRAPPER_RECOGNISERS,
+)
+"""Every recogniser, tried in order on each recorded element (embed services last)."""
 WIDGET_SCRIPTS: tuple[tuple[str, str], ...] = tuple(
     script for p in PLATFORMS for script in p.widget_scripts
 )
 """(host, path prefix) of every platform's loader script; host ``""``: the post's own host."""
 _EMBED_CLASSES = frozenset(c for p in PLATFORMS for c in p.embed_classes)
-MARKUP_TRIGGERS: tuple[Trigger, ...] = tuple(t for p in PLATFORMS for t in p.markup_triggers)
+MARKUP_TRIGGERS: tuple[Trigger, ...] = (
+    *(t for p in PLATFORMS for t in p.markup_triggers),
+    *WRAPPER_TRIGGERS,
+)
 """Elements :func:`embedres.detect.markup.parse_html` must record for the recognisers."""
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import replace
 from datetime import datetime
 
@@ -18,6 +18,7 @@ from embedres.platforms.base import (
     PostRef,
     found_from_ref,
     from_ms,
+    split_url,
     src,
 )
 
@@ -152,7 +153,9 @@ _INSTAGRAM = re.compile(
     r"(?:A (?:post|photo|video) shared by|Une publication partagée par|Ein Beitrag geteilt von|"
     r"Una publicación compartida de|Uma publicação compartilhada por|Un post condiviso da|"
     r"Sebuah kiriman dibagikan oleh)[ \u00a0]{1,3}(?P<name>[^()\n]{0,100}?)[ \u00a0]{0,3}"
-    r"\([ \u00a0]?@(?P<h>[A-Za-z0-9._][A-Za-z0-9._ ]{0,31})[ \u00a0]?\)"
+    r"(?:\r?\n[ \t>]{0,6})?\([ \u00a0]?@(?P<h>[A-Za-z0-9._][A-Za-z0-9._ ]{0,31})[ \u00a0]?\)"
+    # Markdown made from the embed: "[A post shared by Name\n> (@handle)](permalink)".
+    r"(?:\]\((?P<url>[^()\s]{1,400})\))?"
     r"(?:[ \u00a0]{1,3}(?:on|le|am|el|em|il|pada)[ \u00a0]{1,3})?"
 )
 _VIEW_ON_IG = re.compile(
@@ -175,6 +178,8 @@ def _text_post(text: str, m: re.Match[str], floor: int) -> Found:
         end = m.end("h") + 1
         end = text.find(")", end - 1) + 1 or end
     start, body, span_text = m.start(), None, None
+    if m["url"] and text[start - 1 : start] == "[":
+        start -= 1
     view = None
     for v in _VIEW_ON_IG.finditer(text, max(floor, m.start() - 2500), m.start()):
         view = v
@@ -193,7 +198,29 @@ def _text_post(text: str, m: re.Match[str], floor: int) -> Found:
         published_text=published_text,
         lang=lang,
         text_span=span_text,
-    )
+    ).with_ref(_own(m["url"]))
+
+
+def _own(url: str | None) -> PostRef | None:
+    ref = _parse_any(url) if url else None
+    return ref if ref is not None and ref.platform == "instagram" else None
+
+
+def _parse_any(url: str) -> PostRef | None:
+    parts = split_url(url)
+    if parts is None or parts[0] not in {"instagram.com", "instagr.am"}:
+        return None
+    return _parse(*parts)
+
+
+def _shortcode(name: str, positional: tuple[str, ...], kw: Mapping[str, str]) -> str | None:
+    """Hugo ``{{< instagram CODE >}}`` (and ``id=``), MDX ``<Instagram id="CODE" />``."""
+    if name not in {"instagram", "instagram_simple", "instagramembed"}:
+        return None
+    code = kw.get("id") or kw.get("postid") or (positional[0] if positional else "")
+    if code.startswith(("http://", "https://")):
+        return code
+    return f"https://www.instagram.com/p/{code}/" if re.match(r"^[\w-]{5,40}$", code) else None
 
 
 def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
@@ -217,5 +244,6 @@ PLATFORM = Platform(
     parse=_parse,
     recognisers=(_recognise,),
     text_recognisers=(_find_text,),
+    shortcode=_shortcode,
 )
 """Instagram (Meta: oEmbed needs a token)."""

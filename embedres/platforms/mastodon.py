@@ -17,6 +17,7 @@ from embedres.platforms.base import (
     as_int,
     found_from_ref,
     from_ms,
+    split_url,
 )
 from embedres.platforms.status import (
     Probe,
@@ -92,13 +93,35 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     return found_from_ref("mastodon", doc, index, parse, el.attrs.get("data-embed-url"))
 
 
-_POST_BY = re.compile(rf"Post by @(?P<h>{HANDLE})[\s\u00a0]{{1,6}}View on Mastodon")
+# Text extractors may fuse the two lines: "Post by @user@instanceView on Mastodon".
+_POST_BY = re.compile(
+    rf"Post by @(?P<h>{HANDLE})[\s\u00a0]{{1,6}}View on Mastodon"
+    r"|Post by @(?P<f>[A-Za-z0-9_]{1,30}@[A-Za-z0-9.-]{1,200}?)View on Mastodon"
+)
 
 
 def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
     """``Post by @handle View on Mastodon``."""
     for m in _POST_BY.finditer(text):
-        yield Found("mastodon", (m.start(), m.end()), form="text", author_handle=m["h"])
+        yield Found("mastodon", (m.start(), m.end()), form="text", author_handle=m["h"] or m["f"])
+
+
+# Markdown made from the embed: "[Post by @user@instanceView on\n> Mastodon](permalink)".
+_MD_VIEW = re.compile(
+    r"\[[ \t]{0,3}(?:Post by @[A-Za-z0-9._@-]{1,90}?[\s>]{0,8})?View on[\s>]{1,8}Mastodon[ \t]{0,3}"
+    r"\]\((?P<url>[^()\s]{1,400})\)"
+)
+
+
+def _find_markdown(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``[Post by @user@instance View on Mastodon](permalink)``."""
+    if "Mastodon]" not in text:
+        return
+    for m in _MD_VIEW.finditer(text):
+        parts = split_url(m["url"])
+        ref = _parse(*parts) if parts is not None else None
+        if ref is not None:
+            yield Found("mastodon", m.span(), form="text").with_ref(ref)
 
 
 PLATFORM = Platform(
@@ -108,7 +131,7 @@ PLATFORM = Platform(
     hosts=frozenset(),
     parse=_parse,
     recognisers=(_recognise,),
-    text_recognisers=(_find_text,),
+    text_recognisers=(_find_markdown, _find_text),
     embed_classes=frozenset({"mastodon-embed"}),
     widget_scripts=(("", "/embed.js"),),
     oembed="https://{host}/api/oembed?{query}",

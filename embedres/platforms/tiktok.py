@@ -9,6 +9,7 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urlencode
 
 from embedres.detect.found import Found, block_text, classes
+from embedres.detect.markdown import label_text
 from embedres.detect.markup import Document, fragment
 from embedres.platforms.base import EPOCH, ParseUrl, Platform, PostRef, as_int, found_from_ref, src
 from embedres.platforms.status import (
@@ -101,6 +102,29 @@ def _find_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
         )  # fmt: skip
 
 
+# Markdown made from the embed (the cite URL is lost): "[@handle](profile) CAPTION
+# [♬ sound](music)", wrapped over quote lines; the caption stops at a blank line.
+_TIKTOK_MD = re.compile(
+    r"\[@(?P<h>[A-Za-z0-9._]{2,24})\]\((?P<profile>[^()\s]{1,400})(?:\s{1,4}[\s>]{0,4}\"[^\"\n]{0,100}\")?\)"
+    r"(?P<cap>(?:[^♬\[\n]|\n(?![ \t>]*\n)|\[(?![@♬])){0,2200}?)\[♬"
+)
+_MD_LINK = re.compile(r"\[([^\[\]]{0,300})\]\([^()]{0,500}\)")
+
+
+def _find_markdown(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """``[@handle](profile) CAPTION [♬ sound](music)``: a TikTok embed turned into Markdown."""
+    if "[♬" not in text:
+        return
+    for m in _TIKTOK_MD.finditer(text):
+        end = text.find(")", m.end(), m.end() + 800) + 1 or m.end()
+        body = label_text(_MD_LINK.sub(r"\1", m["cap"])) or None
+        span = (m.start("cap"), m.end("cap")) if body else None
+        yield Found(
+            "tiktok", (m.start(), end), form="text", author_handle=m["h"], text=body,
+            text_span=span,
+        )  # fmt: skip
+
+
 PLATFORM = Platform(
     name="tiktok",
     label="TikTok",
@@ -117,7 +141,7 @@ PLATFORM = Platform(
     },
     parse=_parse,
     recognisers=(_recognise,),
-    text_recognisers=(_find_text,),
+    text_recognisers=(_find_text, _find_markdown),
 )
 """TikTok."""
 

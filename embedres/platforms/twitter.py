@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable, Iterator, Mapping
 from datetime import datetime
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode, urlsplit
 
+from embedres.detect.dates import match_date
 from embedres.detect.found import Found, classes
 from embedres.detect.markup import Document
 from embedres.platforms.base import (
@@ -134,6 +136,124 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     return quote_post(doc, index, "twitter", None, parse)
 
 
+# Rendered widgets (saved after widgets.js ran): the blockquote is replaced by
+# <div class="twitter-tweet twitter-tweet-rendered"><iframe data-tweet-id="ID"
+# src="https://platform.twitter.com/embed/Tweet.html?...&id=ID">.
+_WIDGET_HOSTS = ("platform.twitter.com", "platform.x.com")
+_DIGITS = re.compile(r"^\d{1,20}$")
+
+
+def _iframe_id(attrs: Mapping[str, str]) -> str | None:
+    """The status id a rendered widget iframe carries (``data-tweet-id`` or its src)."""
+    tid = attrs.get("data-tweet-id", "")
+    if _DIGITS.match(tid):
+        return tid
+    try:
+        parts = urlsplit(attrs.get("src", ""))
+    except ValueError:
+        return None
+    if parts.hostname not in _WIDGET_HOSTS or not parts.path.startswith("/embed/"):
+        return None
+    tid = (parse_qs(parts.query).get("id") or [""])[0]
+    return tid if _DIGITS.match(tid) else None
+
+
+def _recognise_rendered(doc: Document, index: int, parse: ParseUrl) -> Found | None:
+    el = doc.elements[index]
+    tid = None
+    if el.name == "iframe":
+        tid = _iframe_id(el.attrs)
+    elif el.name == "div" and "twitter-tweet-rendered" in classes(el):
+        for child in doc.elements[index + 1 : index + 16]:
+            if child.start >= el.end:
+                break
+            if child.name == "iframe":
+                tid = _iframe_id(child.attrs)
+                break
+    if tid is None:
+        return None
+    return found_from_ref("twitter", doc, index, parse, f"https://twitter.com/i/web/status/{tid}")
+
+
+def _shortcode(name: str, positional: tuple[str, ...], kw: Mapping[str, str]) -> str | None:
+    """Hugo ``tweet``/``x`` (``user``, ``id``; old form: the id alone), WordPress
+    ``[tweet ID]``, MDX ``<Tweet id="ID" />`` and ``<TwitterTweetEmbed tweetId="ID" />``."""
+    if name not in {"tweet", "x", "twitter", "xembed", "xpost", "twittertweetembed"}:
+        return None
+    tid = kw.get("id") or kw.get("tweetid") or next((p for p in positional if p.isdigit()), "")
+    if not _DIGITS.match(tid):
+        return None
+    user = kw.get("user") or kw.get("username") or "i/web"
+    return f"https://twitter.com/{user}/status/{tid}"
+
+
+# "This Tweet was deleted by the Tweet author." and its kin, left where an embed stood.
+_DELETED = re.compile(
+    r"This (?:Tweet|Post) (?:was deleted|has been deleted|is unavailable|is from an account "
+    r"that no longer exists)[^\n\[]{0,120}"
+)
+
+
+def _find_deleted(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """A deleted-post placeholder: a post was embedded here, nothing else is known."""
+    if "This Tweet" not in text and "This Post" not in text:
+        return
+    for m in _DELETED.finditer(text):
+        yield Found("twitter", (m.start(), m.end()), form="text")
+
+
+# Rendered-widget text (a page scraped after widgets.js ran, reference notes §2.8):
+#   Name [✔]\n[Follow\n]@handle\n TEXT\n\n3:05 PM - Apr 1, 2018\n447\n165 people are talking...
+# Markdown copies link the timestamp: [2:37 AM - Aug 21, 2019](status URL).
+_RENDERED_TEXT = re.compile(
+    r"(?m)^[ \t]{0,4}(?P<name>[^\n@\[\]]{1,60}?)[ \t]{0,2}[✔✓]?[ \t]{0,2}\n"
+    r"(?:[ \t]{0,4}Follow[ \t]{0,4}\n)?[ \t]{0,4}@(?P<h>[A-Za-z0-9_]{1,15})[ \t]{0,4}\n"
+    r"(?P<body>(?:[^\n]{0,600}\n){0,30}?)[ \t]{0,4}\[?(?P<when>\d{1,2}:\d{2}[ \u202f]?[AP]M"
+    r" - (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}))(?:\]\((?P<url>[^()\s]{1,400})\))?"
+)
+_WIDGET_TAIL = re.compile(
+    r"(?:\n[ \t]{0,4}(?:[\d,.]{1,12}[KkM]? people are talking about this|Twitter Ads info and "
+    r"privacy|See [\w' ]{1,40} other Tweets|Read the full conversation on Twitter|"
+    r"[\d,.]{1,12}[KkM]? [\d,.]{1,12}[KkM]? Retweets[^\n]{0,80}|"
+    r"[\d,.]{1,12}[KkM]?)[ \t]{0,4}(?=\r?\n|$)){1,6}"
+)
+
+
+_COUNTS = re.compile(r"(?:\n[ \t]{0,4}[\d,.]{1,12}[KkM]?[ \t]{0,4})+\n?$")
+
+
+def _find_rendered_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:
+    """The text a rendered Twitter widget flattens to: name, @handle, text, timestamp."""
+    if " - " not in text or "M - " not in text:
+        return
+    for m in _RENDERED_TEXT.finditer(text):
+        day = match_date(m["date"], 0, lang="en")
+        if day is None or m.start() < floor_for(m.start()):
+            continue
+        end = m.end()
+        tail = _WIDGET_TAIL.match(text, end)
+        end = tail.end() if tail else end
+        body = _COUNTS.sub("", m["body"]).strip() or None
+        ref = _parse_status(m["url"]) if m["url"] else None
+        yield Found(
+            "twitter",
+            (m.start("name"), end),
+            form="text",
+            author_name=m["name"].strip() or None,
+            author_handle=m["h"],
+            text=body,
+            published=day.value,
+            published_text=m["when"],
+            lang="en",
+            text_span=(m.start("body"), m.end("body")) if body else None,
+        ).with_ref(ref)
+
+
+def _parse_status(url: str) -> PostRef | None:
+    parts = split_url(url)
+    return _parse(*parts) if parts is not None and parts[0] in _HOSTS else None
+
+
 _SHARE = frozenset({"s", "t", "ref_src", "ref_url", "src"})
 
 PLATFORM = Platform(
@@ -142,7 +262,10 @@ PLATFORM = Platform(
     genre="Post",
     hosts=_HOSTS,
     parse=_parse,
-    recognisers=(_recognise,),
+    recognisers=(_recognise, _recognise_rendered),
+    markup_triggers=(("div", "class", "twitter-tweet-rendered"),),
+    text_recognisers=(_find_deleted, _find_rendered_text),
+    shortcode=_shortcode,
     embed_classes=frozenset({"twitter-tweet", "twitter-video"}),
     widget_scripts=(("platform.twitter.com", "/widgets.js"), ("platform.x.com", "/widgets.js")),
     # lang=en makes the date inside Twitter's html English, which parse_oembed reads.

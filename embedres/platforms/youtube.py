@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from embedres.detect.found import Found
@@ -62,6 +63,15 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     return found_from_ref("youtube", doc, index, parse, url)
 
 
+def _shortcode(name: str, positional: tuple[str, ...], kw: Mapping[str, str]) -> str | None:
+    """Hugo ``{{< youtube ID >}}`` / ``id="ID"``, WordPress ``[youtube URL]``, MDX
+    ``<YouTube id="ID" />`` (or ``videoId``)."""
+    if name not in {"youtube", "youtubeembed"}:
+        return None
+    vid = kw.get("id") or kw.get("videoid") or (positional[0] if positional else "")
+    return f"https://www.youtube.com/watch?v={vid}" if _YT_ID.match(vid) else None
+
+
 PLATFORM = Platform(
     name="youtube",
     label="YouTube",
@@ -78,6 +88,7 @@ PLATFORM = Platform(
     short_hosts=frozenset({"youtu.be"}),
     parse=_parse,
     recognisers=(_recognise,),
+    shortcode=_shortcode,
 )
 """YouTube (video ids carry no time)."""
 

@@ -1,0 +1,82 @@
+"""Issue #12 forms stay linear: pathological inputs for the Markdown, shortcode, wrapper and
+flattened-text patterns, all run by ``extract()`` in one child process with a timeout (a
+thread cannot interrupt a running ``re`` match)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Any
+
+import pytest
+
+INPUTS: dict[str, str] = {
+    "hugo openers": "'{{< ' * 50_000",
+    "hugo unclosed args": "'{{< tweet ' + 'a=\"b\" ' * 50_000",
+    "liquid openers": "'{% ' * 50_000",
+    "embed openers": "'[embed]' * 30_000",
+    "wordpress tweet openers": "'[tweet ' * 30_000",
+    "jsx openers": "'<Tweet ' * 30_000",
+    "jsx with html": "'<p>' + '<Tweet id=' * 30_000",
+    "backticks": "'`' * 100_000",
+    "backtick words": "'` a ' * 50_000",
+    "indented lines": "'\\n    x' * 50_000",
+    "blank indented lines": "'\\n    \\n' * 50_000",
+    "tiktok handles": "'[@ab](c) ' * 30_000 + '[♬'",
+    "tiktok captions": "'[@ab](c) ' + 'x [y](z) ' * 30_000 + '[♬'",
+    "markdown handle anchors": "'([@ab](c)) ' * 30_000",
+    "dash name paren": "'— a (' * 30_000",
+    "handles without dates": "'x (@ab) ' * 30_000",
+    "no-dash names": "'Name Name (@ab) March 3, 2019  ' * 10_000",
+    "wrapped date labels": "'— A (@ab) [March 9,\\n> ' * 20_000",
+    "open labels": "'(@ab) [' * 30_000",
+    "instagram openers": "'[A post shared by a\\n> ' * 20_000",
+    "threads openers": "'[Post by @a' * 20_000 + 'View on Threads'",
+    "facebook markdown": "'Posted by [a](b) on ' * 20_000",
+    "deleted placeholders": "'This Tweet was deleted ' * 20_000",
+    "rendered widget heads": "'Name\\n@handle\\n' * 30_000 + '3:05 PM - Apr 1, 2018'",
+    "rendered widget bodies": "'Name\\n@handle\\n' + 'x - M - \\n' * 50_000",
+    "wrapper divs": "'<div class=\"iframely-embed\">' * 20_000",
+    "placeholder attributes": "'<div data-embedded-url=\"x\">' * 20_000",
+    "hashtag links": "'<blockquote class=\"twitter-tweet\">' + "
+    "'<a href=\"/hashtag/a\">#a' * 20_000",
+}
+
+_CHILD = r"""
+import json, sys, time
+from embedres import extract
+cases = json.loads(sys.stdin.read())
+extract("warm up #a @b")
+out = {}
+for name, expr in cases.items():
+    text = eval(expr)
+    t = time.process_time()
+    x = extract(text)
+    out[name] = {"seconds": time.process_time() - t, "chars": len(text), "posts": len(x.posts)}
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def timings() -> dict[str, Any]:
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _CHILD],
+            input=json.dumps(INPUTS),
+            capture_output=True,
+            text=True,
+            timeout=240,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        pytest.fail("pathological inputs did not finish within 240 s (catastrophic backtracking?)")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    result: dict[str, Any] = json.loads(proc.stdout)
+    return result
+
+
+@pytest.mark.parametrize("name", list(INPUTS))
+def test_pathological_form_input_is_fast(name: str, timings: dict[str, Any]) -> None:
+    got = timings[name]
+    assert got["seconds"] < 5.0, f"{name}: {got['seconds']:.2f} s for {got['chars']} chars"
