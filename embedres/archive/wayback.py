@@ -16,6 +16,8 @@ from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
+from embedres.net.links import parse_link_header as parse_links
+
 __all__ = [
     "Capture",
     "closest_memento",
@@ -208,64 +210,6 @@ def parse_availability(body: bytes | str) -> Capture | None:
         original=replay.split(marker, 1)[1],
         statuscode=int(status) if status.isdigit() and len(status) == 3 else None,
     )
-
-
-_SPECIAL = re.compile(r'[";,]')
-
-
-def _param(segment: str) -> tuple[str, str] | None:
-    name, _, raw = segment.partition("=")
-    name = name.strip().lower()
-    if not name:
-        return None
-    val = raw.strip()
-    if len(val) >= 2 and val[0] == val[-1] == '"':
-        val = val[1:-1]
-    return name, val.lower() if name == "rel" else val
-
-
-def parse_links(value: str) -> list[tuple[str, dict[str, str]]]:
-    """Entries of an RFC 8288 ``Link`` header or an RFC 6690 link-format TimeMap.
-
-    A single left-to-right scan (no backtracking pattern), so hostile TimeMaps of any size
-    cost linear time. Commas inside quoted values (``datetime="Tue, 17 Nov ..."``) are kept.
-
-    Returns:
-        ``(uri, params)`` pairs; parameter names are lower-cased, ``rel`` values too.
-
-    >>> parse_links('<http://a.example/>; rel="original", <http://m.example/1>; '
-    ...             'rel="memento"; datetime="Tue, 17 Nov 2015 03:35:24 GMT"')[1][1]['datetime']
-    'Tue, 17 Nov 2015 03:35:24 GMT'
-    >>> parse_links("no links here <unclosed")
-    []
-    """
-    entries = []
-    n, i = len(value), 0
-    while i < n:
-        start = value.find("<", i)
-        end = value.find(">", start + 1) if start >= 0 else -1
-        if end < 0:
-            break
-        params: dict[str, str] = {}
-        j = seg_start = end + 1
-        while True:
-            m = _SPECIAL.search(value, j)
-            if m is not None and m.group() == '"':
-                close = value.find('"', m.end())
-                j = n if close < 0 else close + 1  # skip the quoted value whole
-                if close >= 0:
-                    continue
-                m = None
-            stop = n if m is None else m.start()
-            pair = _param(value[seg_start:stop])
-            if pair:
-                params.setdefault(*pair)
-            j = seg_start = stop + 1
-            if m is None or m.group() == ",":
-                break
-        entries.append((value[start + 1 : end].strip(), params))
-        i = j + 1
-    return entries
 
 
 def closest_memento(

@@ -34,7 +34,22 @@ from embedres.net.retryafter import retry_after
 if TYPE_CHECKING:  # requests is imported only when a resolver is built
     from embedres.net.client import HttpClient
 
-__all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "start", "step", "walk_through"]
+__all__ = [
+    "CREDENTIALS_REFUSED",
+    "HTML_PREFIX",
+    "Settings",
+    "Walk",
+    "cache_key",
+    "has_credentials",
+    "redact",
+    "start",
+    "step",
+    "usable_text",
+    "walk_through",
+]
+
+CREDENTIALS_REFUSED = "credentials in URLs (user:password@) are refused, never sent nor stored"
+"""The error of a link or redirect carrying credentials (docs/security.md, rule 1)."""
 
 HTML_PREFIX = 64 * 1024  # enough for <head> on real pages; nothing else is read
 _TRANSIENT = frozenset({500, 502, 504, 520, 521, 522, 523, 524})
@@ -77,7 +92,7 @@ class Walk:
     attempts: int = 0
     """Retries made at the current hop."""
     spent: float = 0.0
-    """Seconds of request time used (parked time does not count)."""
+    """Seconds of request and parsing time used (parked time does not count)."""
     result: Resolution | None = None
     answers: list[tuple[datetime, HttpResponse]] = field(default_factory=list)
     """(time sent, response) of every hop, when :attr:`Settings.keep_bodies` is set."""
@@ -93,6 +108,44 @@ class Walk:
                 name = ""
             self._host = (self.current, name)
         return self._host[1]
+
+
+def has_credentials(url: str) -> bool:
+    """True when ``url``'s authority carries ``user[:password]@`` (refused everywhere).
+
+    >>> has_credentials("https://u:p@e.example/x"), has_credentials("https://e.example/@x")
+    (True, False)
+    """
+    try:
+        return "@" in urlsplit(url).netloc
+    except ValueError:
+        return "@" in url.split("/", 3)[2] if url.count("/") >= 2 else False
+
+
+def redact(url: str) -> str:
+    """``url`` with any ``user:password@`` replaced by ``***@`` (for messages and records).
+
+    >>> redact("https://u:secret@e.example/x")
+    'https://***@e.example/x'
+    """
+    if not has_credentials(url):
+        return url
+    scheme, sep, rest = url.partition("://")
+    authority, slash, tail = rest.partition("/")
+    return f"{scheme}{sep}***@{authority.rsplit('@', 1)[1]}{slash}{tail}"
+
+
+def usable_text(url: str) -> bool:
+    """False when ``url`` holds a lone surrogate (it cannot be encoded, sent or stored).
+
+    >>> usable_text("https://e.example/\\ud800"), usable_text("https://e.example/é")
+    (False, True)
+    """
+    try:
+        url.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def cache_key(url: str) -> str:
@@ -174,12 +227,18 @@ def _next_in_page(walk: Walk, resp: HttpResponse) -> tuple[str, str] | tuple[Non
 def _follow(walk: Walk, resp: HttpResponse, target: str, via: str, s: Settings) -> None:
     try:
         absolute = urljoin(walk.current, target)
+        if not usable_text(absolute):
+            raise ValueError("lone surrogate")
         key = cache_key(absolute)  # raises ValueError on a bad port
     except ValueError:
         walk.chain.append(Hop(walk.current, resp.status, None, "final"))
         _finish(walk, "error", walk.current, error=f"unusable redirect target {target[:200]!r}")
         return
     absolute = urlunsplit(urlsplit(absolute)._replace(fragment=""))
+    if has_credentials(absolute):
+        walk.chain.append(Hop(walk.current, resp.status, redact(absolute), via))
+        _finish(walk, "blocked", error=f"redirect refused: {CREDENTIALS_REFUSED}")
+        return
     walk.chain.append(Hop(walk.current, resp.status, absolute, via))
     if key in walk.visited:
         _finish(walk, "loop", error=f"redirect loop back to {absolute[:200]}")
@@ -232,10 +291,12 @@ def step(walk: Walk, http: HttpClient, limiter: RateLimiter | None, s: Settings)
     except FetchError as exc:
         walk.spent += time.monotonic() - began
         return _failed(walk, exc, s)
-    walk.spent += time.monotonic() - began
     if s.keep_bodies:
         walk.answers.append((sent, resp))
-    return _answered(walk, resp, limiter, s)
+    try:
+        return _answered(walk, resp, limiter, s)
+    finally:  # parsing counts against the deadline too, not only the sockets
+        walk.spent += time.monotonic() - began
 
 
 def walk_through(walk: Walk, http: HttpClient, s: Settings) -> Resolution:

@@ -270,6 +270,10 @@ class Resolver:
             return dataclasses.replace(
                 _bad(url, f"scheme {scheme!r} is not allowed"), status="blocked"
             )
+        if not _hops.usable_text(text):
+            return _bad(url, "URL holds a lone surrogate (not valid Unicode)")
+        if _hops.has_credentials(text):
+            return dataclasses.replace(_bad(url, _hops.CREDENTIALS_REFUSED), status="blocked")
         try:
             key = self._key(text)
         except ValueError as exc:
