@@ -12,7 +12,7 @@ loop; ``tests/net/test_one_hop_loop.py`` fails if a second one appears.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -70,7 +70,8 @@ class Settings:
     """Whether Refresh headers, meta-refresh/JS redirects and interstitials are followed."""
     keep_bodies: bool = False
     """Whether every answer is read whole (up to ``max_body``, still encoded) and kept in
-    :attr:`Walk.answers`; otherwise only an HTML prefix is read and nothing is kept."""
+    :attr:`Walk.answers` (a hop left behind keeps only its first :data:`HTML_PREFIX` bytes,
+    marked truncated); otherwise only an HTML prefix is read and nothing is kept."""
     max_body: int = HTML_PREFIX
     """The body cap per request when ``keep_bodies`` is set."""
     hop_timeout: float | None = None
@@ -276,6 +277,8 @@ def step(walk: Walk, http: HttpClient, limiter: RateLimiter | None, s: Settings)
     if s.hop_timeout is not None:
         left = min(left, s.hop_timeout)
     walk.visited.add(cache_key(walk.current))
+    if s.keep_bodies:
+        _trim_passed_hops(walk)
     read: Literal["html", "all"] = "all" if s.keep_bodies else "html"
     sent = datetime.now(timezone.utc)
     began = time.monotonic()
@@ -297,6 +300,14 @@ def step(walk: Walk, http: HttpClient, limiter: RateLimiter | None, s: Settings)
         return _answered(walk, resp, limiter, s)
     finally:  # parsing counts against the deadline too, not only the sockets
         walk.spent += time.monotonic() - began
+
+
+def _trim_passed_hops(walk: Walk) -> None:
+    """Keep at most :data:`HTML_PREFIX` of the bodies of hops already left behind (marked
+    truncated), so a walk holds one full body at a time, not one per hop."""
+    for i, (sent, resp) in enumerate(walk.answers):
+        if len(resp.body) > HTML_PREFIX:
+            walk.answers[i] = (sent, replace(resp, body=resp.body[:HTML_PREFIX], truncated=True))
 
 
 def walk_through(walk: Walk, http: HttpClient, s: Settings) -> Resolution:

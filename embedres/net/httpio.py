@@ -334,7 +334,8 @@ def read_body(raw: Any, cap: int, encoding: str, decode: bool) -> tuple[bytes, b
             continue
         out += decoder.feed(chunk, limit=cap + 1 - len(out)) if decoder else chunk
         if len(out) > cap or (decoder is not None and not decoder.exhausted):
-            return bytes(out[:cap]), True, "" if decoder or not codings else ",".join(codings)
+            del out[cap:]  # in place: a slice would be a third copy of a capped body
+            return bytes(out), True, "" if decoder or not codings else ",".join(codings)
     if cap == 0:
         return b"", seen > 0, ""
     return bytes(out), False, "" if decoder or not codings else ",".join(codings)
