@@ -100,8 +100,11 @@ class BatchReport:
     """Records whose id was already in the output (resume)."""
     partial: int = 0
     """Cited records with a link that could not be resolved or a failed archiving."""
+    earlier_failed: int = 0
+    """Error records already in the output from an earlier run and not retried."""
 
     @property
     def clean(self) -> bool:
-        """No error record and no partial failure (the command line then exits 0)."""
-        return self.failed == 0 and self.partial == 0
+        """No error record in the whole output (this run's or an earlier one's) and no
+        partial failure: the command line then exits 0."""
+        return self.failed == 0 and self.partial == 0 and self.earlier_failed == 0

@@ -57,6 +57,11 @@ def register(sub: Any) -> None:
     p.add_argument("--accessed", metavar="DATE", help="access date (ISO), default today")
     p.add_argument("--batch", metavar="IN.jsonl", help="JSON Lines input, one article per line")
     p.add_argument("--out", metavar="OUT.jsonl", help="batch output (appended to, resumable)")
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="redo the error records already in --out (their old lines are replaced)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar in batch mode")
     p.set_defaults(func=run)
 
@@ -127,12 +132,18 @@ class _Bar:
 
 def _run_batch(args: argparse.Namespace, options: batch.BatchOptions, resolver: Any) -> int:
     """``--batch``: a thin shell over :func:`embedres.batch.run`."""
-    source: str | IO[str] = sys.stdin if args.batch == "-" else args.batch
+    source: str | IO[bytes] = sys.stdin.buffer if args.batch == "-" else args.batch
     out: str | IO[str] = sys.stdout if not args.out or args.out == "-" else args.out
     bar = None if args.no_progress else _Bar()
     try:
         report = batch.run(
-            source, out, options=options, progress=bar, resolver=resolver, max_record=MAX_RECORD
+            source,
+            out,
+            options=options,
+            progress=bar,
+            resolver=resolver,
+            max_record=MAX_RECORD,
+            retry_failed=args.retry_failed,
         )
     finally:
         if bar is not None:
