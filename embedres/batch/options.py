@@ -48,6 +48,8 @@ class BatchOptions:
     """Read ``text`` records as HTML (True) or plain text (False); None sniffs."""
     links: bool = False
     """Also cite short links found outside posts."""
+    shorteners: tuple[str, ...] = ()
+    """Extra hosts whose links are short links, resolved like t.co (``--shortener``)."""
 
     def __post_init__(self) -> None:
         fmt = registry.get(self.format)
@@ -69,6 +71,10 @@ class BatchOptions:
             raise InvalidArgument('archive="capture" needs warc_dir')
         if self.accessed is not None and not isinstance(self.accessed, date):
             raise InvalidArgument("accessed must be a datetime.date")
+        if not isinstance(self.shorteners, tuple) or not all(
+            isinstance(h, str) and h for h in self.shorteners
+        ):
+            raise InvalidArgument("shorteners must be a tuple of host names")
         if self.html not in (None, True, False):
             raise InvalidArgument(f"html must be None, True or False, not {self.html!r}")
 

@@ -83,6 +83,7 @@ class Session:
             offline=o.offline,
             hydrate=o.hydrate,
             links=o.links,
+            shorteners=o.shorteners,
         )
 
 
