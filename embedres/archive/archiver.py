@@ -41,11 +41,11 @@ from embedres.errors import (
     UnsafeURL,
 )
 from embedres.model import Snapshot
-from embedres.net.hops import CREDENTIALS_REFUSED, has_credentials, redact, usable_text
 from embedres.net.network import Network, NetworkConfig
 from embedres.net.options import check_flag, check_hosts
 from embedres.net.ratelimit import Pacer, shared_pacer
 from embedres.net.transport import Reply, Transport
+from embedres.net.urlsafety import CREDENTIALS_REFUSED, has_credentials, redact, usable_text
 
 if TYPE_CHECKING:  # the HTTP layer (requests) and warcio are imported on first use only
     from embedres.archive.warc import WarcFiles
@@ -280,7 +280,9 @@ class Archiver:
         Raises:
             InvalidArgument: ``url`` is not a string or ``near`` not a date.
             ArchiveError: no service could answer (the last failure is raised);
-                :class:`~embedres.errors.ArchiveUnavailable` when offline.
+                :class:`~embedres.errors.ArchiveUnavailable` when offline or when an answer
+                cannot be used (impossible dates, a bad TimeGate ``Location``);
+                :class:`~embedres.errors.UnsafeURL` for a URL with credentials.
         """
         if not isinstance(url, str) or not url.strip():
             raise InvalidArgument("url must be a non-empty string")
@@ -305,7 +307,8 @@ class Archiver:
             (see ``if_not_archived_within``) instead of making a new one.
 
         Raises:
-            UnsafeURL: the URL is internal or not http(s); it was not submitted.
+            UnsafeURL: the URL is internal, not http(s) or carries credentials; it was not
+                submitted.
             SaveFailed: the service reported an error (``kind``, ``permanent``).
             SaveTimeout: the job was still pending after ``save_timeout`` and no capture made
                 since the submission was found.
@@ -387,6 +390,7 @@ class Archiver:
         Raises:
             InvalidArgument: no ``warc_dir`` was given.
             CaptureFailed: the URL could not be fetched (``status`` says why).
+            UnsafeURL: the URL carries credentials or a lone surrogate; nothing was fetched.
             WarcWriteError: the file could not be written.
         """
         if self._warc_dir is None:

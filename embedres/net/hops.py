@@ -30,26 +30,21 @@ from embedres.net.httpio import (
 )
 from embedres.net.ratelimit import RateLimiter
 from embedres.net.retryafter import retry_after
+from embedres.net.urlsafety import CREDENTIALS_REFUSED, has_credentials, redact, usable_text
 
 if TYPE_CHECKING:  # requests is imported only when a resolver is built
     from embedres.net.client import HttpClient
 
 __all__ = [
-    "CREDENTIALS_REFUSED",
     "HTML_PREFIX",
     "Settings",
     "Walk",
     "cache_key",
-    "has_credentials",
-    "redact",
     "start",
     "step",
-    "usable_text",
     "walk_through",
 ]
 
-CREDENTIALS_REFUSED = "credentials in URLs (user:password@) are refused, never sent nor stored"
-"""The error of a link or redirect carrying credentials (docs/security.md, rule 1)."""
 
 HTML_PREFIX = 64 * 1024  # enough for <head> on real pages; nothing else is read
 _TRANSIENT = frozenset({500, 502, 504, 520, 521, 522, 523, 524})
@@ -109,44 +104,6 @@ class Walk:
                 name = ""
             self._host = (self.current, name)
         return self._host[1]
-
-
-def has_credentials(url: str) -> bool:
-    """True when ``url``'s authority carries ``user[:password]@`` (refused everywhere).
-
-    >>> has_credentials("https://u:p@e.example/x"), has_credentials("https://e.example/@x")
-    (True, False)
-    """
-    try:
-        return "@" in urlsplit(url).netloc
-    except ValueError:
-        return "@" in url.split("/", 3)[2] if url.count("/") >= 2 else False
-
-
-def redact(url: str) -> str:
-    """``url`` with any ``user:password@`` replaced by ``***@`` (for messages and records).
-
-    >>> redact("https://u:secret@e.example/x")
-    'https://***@e.example/x'
-    """
-    if not has_credentials(url):
-        return url
-    scheme, sep, rest = url.partition("://")
-    authority, slash, tail = rest.partition("/")
-    return f"{scheme}{sep}***@{authority.rsplit('@', 1)[1]}{slash}{tail}"
-
-
-def usable_text(url: str) -> bool:
-    """False when ``url`` holds a lone surrogate (it cannot be encoded, sent or stored).
-
-    >>> usable_text("https://e.example/\\ud800"), usable_text("https://e.example/é")
-    (False, True)
-    """
-    try:
-        url.encode("utf-8")
-    except UnicodeEncodeError:
-        return False
-    return True
 
 
 def cache_key(url: str) -> str:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 from embedres.model import Post
 from embedres.net.cache import SQLiteCache
-from embedres.net.hops import CREDENTIALS_REFUSED, redact
 from embedres.net.links import parse_link_header
+from embedres.net.urlsafety import CREDENTIALS_REFUSED, redact
 from embedres.resolve.oembed import OEmbedHydrator, hydrate
 from embedres.resolve.resolver import Resolver
 from tests.support.fakes import DictCache
