@@ -112,5 +112,6 @@ class BatchReport:
     @property
     def clean(self) -> bool:
         """No error record in the whole output (this run's or an earlier one's) and no
-        partial failure: the command line then exits 0."""
+        partial failure (``cite --strict`` exits 0 only then; without it, partial failures
+        alone still exit 0)."""
         return self.failed == 0 and self.partial == 0 and self.earlier_failed == 0

@@ -14,7 +14,7 @@ from embedres.pipeline import cite
 
 __all__ = ["Session", "cite_record", "make_resolver", "partial_failure", "process", "result_of"]
 
-# Link statuses that make a record a partial failure (exit status 1 of the command line).
+# Link statuses that make a record a partial failure (exit status 1 with `cite --strict`).
 _FAILED = frozenset({"error", "timeout", "blocked", "loop", "too_many_redirects"})
 
 
