@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import date, datetime, timezone
 from typing import Literal, Protocol, runtime_checkable
+from urllib.parse import urlsplit
 
 from embedres.archive import Archiver
 from embedres.citation import Citation, status_url_parts
@@ -102,6 +103,21 @@ class LinkArchiver(Protocol):
 
 def _is_offline(part: object) -> bool:
     return isinstance(part, _OfflineAware) and part.offline
+
+
+def _mark_short(found: Extraction, hosts: frozenset[str]) -> Extraction:
+    """``found`` with its ``web`` links on ``hosts`` (e.g. a publisher's branded short domain,
+    the CLI's ``--shortener``) made ``short`` links, so they are resolved like t.co."""
+
+    def fix(lk: Link) -> Link:
+        try:
+            host = (urlsplit(_absolute(lk.url)).hostname or "").lower()
+        except ValueError:
+            return lk
+        return replace(lk, kind="short") if lk.kind == "web" and host in hosts else lk
+
+    posts = [replace(p, links=tuple(fix(lk) for lk in p.links)) for p in found.posts]
+    return replace(found, posts=posts, links=[fix(lk) for lk in found.links])
 
 
 def _absolute(url: str) -> str:
@@ -195,6 +211,7 @@ def cite(
     oembed_fetch: Callable[[str], bytes | None] | None = None,
     cache: Cache | None = None,
     hydrator: PostHydrator | None = None,
+    shorteners: Iterable[str] = (),
 ) -> list[Citation]:
     """Turn an article into citations of the posts it embeds.
 
@@ -219,6 +236,8 @@ def cite(
         cache: where oEmbed answers are kept (default: the resolver's network cache).
         hydrator: a :class:`PostHydrator` used instead of the oEmbed one built from the
             options above.
+        shorteners: extra hosts whose links are short links (resolved like t.co), e.g. a
+            publisher's branded short domain.
 
     Returns:
         One :class:`~embedres.citation.Citation` per post (then per outside link), in document
@@ -240,6 +259,8 @@ def cite(
         raise InvalidArgument('archive="capture" needs archiver=Archiver(warc_dir=...)')
     accessed = accessed or datetime.now(timezone.utc).date()
     found = extract(text_or_html, html=html)
+    if shorteners:
+        found = _mark_short(found, frozenset(h.lower().rstrip(".") for h in shorteners))
     owned: list[object] = []  # what this call built, and must close
     try:
         if resolve and resolver is None:

@@ -32,13 +32,20 @@ from embedres.archive.services import (
     check_options,
     within,
 )
-from embedres.archive.wayback import parse_timestamp
-from embedres.errors import ArchiveUnavailable, CaptureFailed, InvalidArgument, SaveTimeout
+from embedres.archive.wayback import archive_link, parse_timestamp
+from embedres.errors import (
+    ArchiveUnavailable,
+    CaptureFailed,
+    InvalidArgument,
+    SaveTimeout,
+    UnsafeURL,
+)
 from embedres.model import Snapshot
 from embedres.net.network import Network, NetworkConfig
 from embedres.net.options import check_flag, check_hosts
 from embedres.net.ratelimit import Pacer, shared_pacer
 from embedres.net.transport import Reply, Transport
+from embedres.net.urlsafety import CREDENTIALS_REFUSED, has_credentials, redact, usable_text
 
 if TYPE_CHECKING:  # the HTTP layer (requests) and warcio are imported on first use only
     from embedres.archive.warc import WarcFiles
@@ -51,6 +58,18 @@ DEFAULT_WARC_SIZE = 1_000_000_000
 __all__ = ["INTERNET_ARCHIVE", "Archiver", "MementoService", "WaybackService"]
 
 _SAVE_URL = "https://web.archive.org"
+
+
+def _refuse_unsendable(url: str, service: str) -> None:
+    """Refuse a URL with credentials or a lone surrogate before anything is sent.
+
+    Raises:
+        UnsafeURL: why (the credentials are not echoed; docs/security.md rule 1).
+    """
+    if not usable_text(url):
+        raise UnsafeURL("URL holds a lone surrogate (not valid Unicode)", service=service)
+    if has_credentials(url):
+        raise UnsafeURL(CREDENTIALS_REFUSED, service=service, url=redact(url))
 
 
 class Archiver:
@@ -261,12 +280,15 @@ class Archiver:
         Raises:
             InvalidArgument: ``url`` is not a string or ``near`` not a date.
             ArchiveError: no service could answer (the last failure is raised);
-                :class:`~embedres.errors.ArchiveUnavailable` when offline.
+                :class:`~embedres.errors.ArchiveUnavailable` when offline or when an answer
+                cannot be used (impossible dates, a bad TimeGate ``Location``);
+                :class:`~embedres.errors.UnsafeURL` for a URL with credentials.
         """
         if not isinstance(url, str) or not url.strip():
             raise InvalidArgument("url must be a non-empty string")
         if near is not None and not isinstance(near, date):
             raise InvalidArgument("near must be a date or datetime")
+        _refuse_unsendable(url, "archive")
         when = _lookup.as_utc(near) if near is not None else datetime.now(timezone.utc)
         if self.offline:
             raise ArchiveUnavailable("offline: no archive was asked", service="offline", url=url)
@@ -285,7 +307,8 @@ class Archiver:
             (see ``if_not_archived_within``) instead of making a new one.
 
         Raises:
-            UnsafeURL: the URL is internal or not http(s); it was not submitted.
+            UnsafeURL: the URL is internal, not http(s) or carries credentials; it was not
+                submitted.
             SaveFailed: the service reported an error (``kind``, ``permanent``).
             SaveTimeout: the job was still pending after ``save_timeout`` and no capture made
                 since the submission was found.
@@ -294,6 +317,7 @@ class Archiver:
         if not isinstance(url, str) or not url.strip():
             raise InvalidArgument("url must be a non-empty string")
         url = url.strip()
+        _refuse_unsendable(url, _spn.SERVICE)
         if self.offline:
             raise ArchiveUnavailable("offline: nothing was saved", service="offline", url=url)
         from embedres.archive.capture import check_public
@@ -333,8 +357,13 @@ class Archiver:
             if late is None:
                 raise
             return late
+        link = archive_link(f"{self.save_url}/web/{done.timestamp}/{done.original_url}")
+        if link is None:
+            raise ArchiveUnavailable(
+                "Save Page Now gave an unusable capture URL", service=_spn.SERVICE, url=url
+            )
         return Snapshot(
-            archive_url=f"{self.save_url}/web/{done.timestamp}/{done.original_url}",
+            archive_url=link,
             archived_at=parse_timestamp(done.timestamp),
             service=_spn.SERVICE,
             original_url=done.original_url,
@@ -361,12 +390,14 @@ class Archiver:
         Raises:
             InvalidArgument: no ``warc_dir`` was given.
             CaptureFailed: the URL could not be fetched (``status`` says why).
+            UnsafeURL: the URL carries credentials or a lone surrogate; nothing was fetched.
             WarcWriteError: the file could not be written.
         """
         if self._warc_dir is None:
             raise InvalidArgument("capture() needs Archiver(warc_dir=...)")
         if not isinstance(url, str) or not url.strip():
             raise InvalidArgument("url must be a non-empty string")
+        _refuse_unsendable(url, "warc")
         if self.offline:
             raise CaptureFailed("offline: nothing was fetched", status="offline", url=url.strip())
         from embedres.archive.capture import fetch_chain

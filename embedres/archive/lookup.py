@@ -14,15 +14,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta, timezone
 from email.utils import format_datetime, parsedate_to_datetime
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from embedres.archive.services import MementoService, WaybackService
 from embedres.archive.wayback import (
     Capture,
+    archive_link,
     closest_memento,
+    iter_cdx,
+    iter_links,
     parse_availability,
-    parse_cdx,
-    parse_links,
     parse_timestamp,
     to_timestamp,
     with_https,
@@ -128,8 +129,13 @@ def _snapshot(service: WaybackService, cap: Capture) -> Snapshot:
     digest = cap.digest
     if digest and _SHA1_BASE32.fullmatch(digest):
         digest = "sha1:" + digest
+    link = archive_link(with_https(f"{service.replay_url}{cap.timestamp}/{cap.original}"))
+    if link is None:
+        raise ArchiveUnavailable(
+            f"{service.name}: unusable capture URL", service=service.name, url=cap.original
+        )
     return Snapshot(
-        archive_url=with_https(f"{service.replay_url}{cap.timestamp}/{cap.original}"),
+        archive_url=link,
         archived_at=parse_timestamp(cap.timestamp),
         service=service.name,
         original_url=cap.original,
@@ -172,18 +178,19 @@ def cdx(
         service=service.name,
         params=params,
     )
-    try:
-        captures = parse_cdx(reply.body) if reply.status in (200, 403) else None
+    if reply.status not in (200, 403):
+        raise ArchiveUnavailable(
+            f"{service.name}: CDX answered HTTP {reply.status}", service=service.name, url=url
+        )
+    try:  # rows are decoded one at a time and the first good one ends the reading
+        for capture in iter_cdx(reply.body):
+            if capture.statuscode is not None and 200 <= capture.statuscode < 300:
+                return _snapshot(service, capture)
     except ValueError as exc:
         if "block" in str(exc):
             return None  # the archive will not show this site: nothing to cite from it
         raise ArchiveUnavailable(f"{service.name}: {exc}", service=service.name, url=url) from None
-    if captures is None:
-        raise ArchiveUnavailable(
-            f"{service.name}: CDX answered HTTP {reply.status}", service=service.name, url=url
-        )
-    ok = [c for c in captures if c.statuscode is not None and 200 <= c.statuscode < 300]
-    return _snapshot(service, ok[0]) if ok else None
+    return None
 
 
 def availability(
@@ -232,7 +239,9 @@ def memento(session: Session, service: MementoService, url: str, near: datetime)
                 service=service.name,
                 url=url,
             )
-        found = closest_memento(parse_links(reply.body.decode("utf-8", "replace")), near)
+        timemap = reply.body.decode("utf-8", "replace")
+        found = closest_memento(iter_links(timemap), near, base=service.timemap_url + url)
+        del timemap
         if found is None:
             return None
         return Snapshot(
@@ -253,27 +262,40 @@ def memento(session: Session, service: MementoService, url: str, near: datetime)
         raise ArchiveUnavailable(
             f"{service.name}: TimeGate answered HTTP {gate.status}", service=service.name, url=url
         )
-    uri_m = urljoin(gate.url or service.timegate_url + url, location)
+    uri_m = archive_link(location, gate.url or service.timegate_url + url)
+    if uri_m is None:
+        raise ArchiveUnavailable(
+            f"{service.name}: TimeGate gave an unusable Location", service=service.name, url=url
+        )
     head = session.send("HEAD", uri_m, pacer=pacer, service=service.name)
-    stamp = head.header("memento-datetime")
-    try:
-        when = parsedate_to_datetime(stamp) if stamp else None
-    except (TypeError, ValueError, IndexError):
-        when = None
+    when = _memento_time(head.header("memento-datetime"), uri_m)
     if when is None:
-        m = _WAYBACK_TS.search(uri_m)
-        if m is None:
-            raise ArchiveUnavailable(
-                f"{service.name}: memento without a datetime", service=service.name, url=url
-            )
-        when = parse_timestamp(m.group(1))
+        raise ArchiveUnavailable(
+            f"{service.name}: memento without a usable datetime", service=service.name, url=url
+        )
+    stamp = head.header("memento-datetime")
     return Snapshot(
         archive_url=uri_m,
-        archived_at=as_utc(when),
+        archived_at=when,
         service=service.name,
         original_url=url,
         status_code=head.status if stamp else None,
     )
+
+
+def _memento_time(stamp: str | None, uri_m: str) -> datetime | None:
+    """A memento's UTC time from its ``Memento-Datetime``, else its Wayback URI; None if neither
+    names a real date."""
+    try:
+        if stamp:
+            return as_utc(parsedate_to_datetime(stamp))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        pass  # an unreadable Memento-Datetime: the URI's timestamp may still say
+    m = _WAYBACK_TS.search(uri_m)
+    try:
+        return parse_timestamp(m.group(1)) if m else None
+    except ValueError:  # 14 digits that are no date
+        return None
 
 
 def made_since(

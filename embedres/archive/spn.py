@@ -10,7 +10,6 @@ for ``status: error`` whatever its HTTP status.
 from __future__ import annotations
 
 import configparser
-import json
 import os
 import re
 import time
@@ -20,6 +19,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
+from embedres._jsonable import load_json
 from embedres.archive.wayback import parse_timestamp
 from embedres.errors import (
     ArchiveError,
@@ -175,8 +175,8 @@ def _json(reply: Reply, *, url: str) -> dict[str, Any]:
             retry_after=wait,
         )
     try:
-        data = json.loads(reply.body)
-    except (ValueError, RecursionError):  # deep nesting too
+        data = load_json(reply.body)
+    except ValueError:  # deep nesting too
         data = None
     if isinstance(data, dict) and data.get("status") == "error":
         raise error_for(data, url=url, job_id=data.get("job_id"))

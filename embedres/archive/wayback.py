@@ -10,15 +10,22 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit
+from urllib.parse import quote, urljoin, urlsplit
+
+from embedres._jsonable import load_json
+from embedres.net.links import iter_links
+from embedres.net.links import parse_link_header as parse_links
 
 __all__ = [
     "Capture",
+    "archive_link",
     "closest_memento",
+    "iter_cdx",
+    "iter_links",
     "parse_availability",
     "parse_cdx",
     "parse_links",
@@ -97,11 +104,49 @@ def with_https(url: str) -> str:
     return url
 
 
+def _real_timestamp(ts: str) -> bool:
+    """True for a 1-14 digit timestamp that names a real date (``20159999999999`` does not)."""
+    try:
+        parse_timestamp(ts)
+    except ValueError:
+        return False
+    return True
+
+
+_LINK_SAFE = "/:?#@!$&'()*+,;=%~-._"  # export.styles.safe_url's set: outputs pass it unchanged
+_AUTHORITY = re.compile(r"[A-Za-z0-9.-]+(?::[0-9]{1,5})?")
+
+
+def archive_link(uri: str, base: str | None = None) -> str | None:
+    """``uri`` as a link fit to leave the library (an archive URL), or None.
+
+    Relative URIs are resolved against ``base``. The result is http(s), has a plain host (no
+    credentials, no IPv6 literal), and other characters outside the URL-safe set are
+    percent-encoded, so ``export.styles.safe_url`` passes it unchanged.
+
+    >>> archive_link("javascript:alert(1)") is None, archive_link("/web/1/x", "http://a.example/t")
+    (True, 'http://a.example/web/1/x')
+    >>> archive_link("https://a.example/p q")
+    'https://a.example/p%20q'
+    """
+    try:
+        absolute = urljoin(base, uri.strip()) if base else uri.strip()
+        parts = urlsplit(absolute)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not _AUTHORITY.fullmatch(parts.netloc):
+        return None
+    try:
+        return quote(absolute, safe=_LINK_SAFE)
+    except UnicodeEncodeError:  # a lone surrogate
+        return None
+
+
 def _row_to_capture(row: dict[str, str]) -> Capture | None:
     row = {_ALIASES.get(k, k): v for k, v in row.items()}
     ts, original = row.get("timestamp", ""), row.get("original", "")
-    if not _TS.fullmatch(ts or "") or not original:
-        return None  # malformed lines are skipped, as EDGI's client does
+    if not _real_timestamp(ts) or not original:
+        return None  # malformed lines (and impossible dates) are skipped, as EDGI's client does
     status = row.get("statuscode", "-")
     return Capture(
         timestamp=ts,
@@ -113,14 +158,7 @@ def _row_to_capture(row: dict[str, str]) -> Capture | None:
 
 
 def parse_cdx(body: bytes | str) -> list[Capture]:
-    """Captures from a CDX answer in any of the three common shapes.
-
-    Args:
-        body: IA JSON (a list of rows, the first being field names), pywb JSON (one object
-            per line) or text (space-separated fields in the IA's default order).
-
-    Returns:
-        The captures in answer order (empty for ``[]`` or an empty body).
+    """Captures from a CDX answer in any of the three common shapes (see :func:`iter_cdx`).
 
     Raises:
         ValueError: the body says the site is blocked or excluded, or cannot be read.
@@ -135,42 +173,85 @@ def parse_cdx(body: bytes | str) -> list[Capture]:
     >>> parse_cdx(line)[0].digest
     'UDSH'
     """
+    return list(iter_cdx(body))
+
+
+def iter_cdx(body: bytes | str) -> Iterator[Capture]:
+    """Captures from a CDX answer, decoded one row at a time (stop early: read no more).
+
+    Args:
+        body: IA JSON (a list of rows, the first being field names), pywb JSON (one object
+            per line) or text (space-separated fields in the IA's default order).
+
+    Yields:
+        The captures in answer order; malformed rows and impossible dates are skipped.
+
+    Raises:
+        ValueError: the body says the site is blocked or excluded, or cannot be read (raised
+            when the unreadable part is reached).
+    """
     text = body.decode("utf-8", "replace") if isinstance(body, bytes) else body
     if any(marker in text for marker in _BLOCKED):
         raise ValueError("the archive blocks or excludes this site")
-    stripped = text.strip()
-    if not stripped:
-        return []
-    if stripped.startswith("["):
-        try:
-            rows = json.loads(stripped)
-        except (ValueError, RecursionError):  # deep nesting too
-            raise ValueError("unreadable CDX JSON") from None
-        if not isinstance(rows, list):
-            raise ValueError("unreadable CDX JSON")
-        rows = [r for r in rows if isinstance(r, list) and r]  # drops the resume-key tail
-        if not rows:
-            return []
-        header = [str(h) for h in rows[0]]
-        found = (_row_to_capture(dict(zip(header, map(str, r), strict=False))) for r in rows[1:])
-        return [c for c in found if c is not None]
-    captures = []
-    for line in stripped.splitlines():
+    start = len(text) - len(text.lstrip())
+    if start == len(text):
+        return
+    if text[start] == "[":
+        yield from _json_rows(text, start + 1)
+        return
+    for line in _lines(text, start):
         line = line.strip()
         if not line:
-            break  # a blank line precedes the resume key in text output
+            return  # a blank line precedes the resume key in text output
         if line.startswith("{"):
             try:
-                obj = json.loads(line)
-            except (ValueError, RecursionError):  # deep nesting too
+                obj = load_json(line)
+            except ValueError:  # deep nesting too
                 continue
             row = {str(k): str(v) for k, v in obj.items()} if isinstance(obj, dict) else {}
         else:
             row = dict(zip(_DEFAULT_FIELDS, line.split(), strict=False))
         capture = _row_to_capture(row)
         if capture is not None:
-            captures.append(capture)
-    return captures
+            yield capture
+
+
+def _lines(text: str, start: int) -> Iterator[str]:
+    while start < len(text):
+        end = text.find("\n", start)
+        end = len(text) if end < 0 else end
+        yield text[start:end]
+        start = end + 1
+
+
+_DECODER = json.JSONDecoder()
+_SPACE = re.compile(r"[ \t\r\n]*")
+
+
+def _json_rows(text: str, pos: int) -> Iterator[Capture]:
+    """The rows of an IA JSON answer, decoded one at a time from ``text[pos:]``."""
+    header: list[str] | None = None
+    while True:
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        if text.startswith("]", pos):
+            return
+        try:
+            row, pos = _DECODER.raw_decode(text, pos)
+        except (ValueError, RecursionError):  # deep nesting too
+            raise ValueError("unreadable CDX JSON") from None
+        pos = _SPACE.match(text, pos).end()  # type: ignore[union-attr]
+        if text.startswith(",", pos):
+            pos += 1
+        elif not text.startswith("]", pos):
+            raise ValueError("unreadable CDX JSON")
+        if not isinstance(row, list) or not row:
+            continue  # the resume-key tail
+        if header is None:
+            header = [str(h) for h in row]
+            continue
+        capture = _row_to_capture(dict(zip(header, map(str, row), strict=False)))
+        if capture is not None:
+            yield capture
 
 
 def parse_availability(body: bytes | str) -> Capture | None:
@@ -188,8 +269,8 @@ def parse_availability(body: bytes | str) -> Capture | None:
     ('20151117033524', 'http://example.com/')
     """
     try:
-        data = json.loads(body)
-    except (ValueError, RecursionError):  # deep nesting too
+        data = load_json(body)
+    except ValueError:  # deep nesting too
         raise ValueError("unreadable availability JSON") from None
     snaps = data.get("archived_snapshots") if isinstance(data, dict) else None
     if not isinstance(snaps, dict):
@@ -200,7 +281,7 @@ def parse_availability(body: bytes | str) -> Capture | None:
     ts, replay = str(closest.get("timestamp", "")), str(closest.get("url", ""))
     # The replay URL is /web/<timestamp>/<original>; the original is what follows it.
     marker = f"/{ts}/"
-    if not _TS.fullmatch(ts) or marker not in replay:
+    if not _real_timestamp(ts) or marker not in replay:
         raise ValueError("availability answer without a usable closest capture")
     status = str(closest.get("status", ""))
     return Capture(
@@ -210,73 +291,20 @@ def parse_availability(body: bytes | str) -> Capture | None:
     )
 
 
-_SPECIAL = re.compile(r'[";,]')
-
-
-def _param(segment: str) -> tuple[str, str] | None:
-    name, _, raw = segment.partition("=")
-    name = name.strip().lower()
-    if not name:
-        return None
-    val = raw.strip()
-    if len(val) >= 2 and val[0] == val[-1] == '"':
-        val = val[1:-1]
-    return name, val.lower() if name == "rel" else val
-
-
-def parse_links(value: str) -> list[tuple[str, dict[str, str]]]:
-    """Entries of an RFC 8288 ``Link`` header or an RFC 6690 link-format TimeMap.
-
-    A single left-to-right scan (no backtracking pattern), so hostile TimeMaps of any size
-    cost linear time. Commas inside quoted values (``datetime="Tue, 17 Nov ..."``) are kept.
-
-    Returns:
-        ``(uri, params)`` pairs; parameter names are lower-cased, ``rel`` values too.
-
-    >>> parse_links('<http://a.example/>; rel="original", <http://m.example/1>; '
-    ...             'rel="memento"; datetime="Tue, 17 Nov 2015 03:35:24 GMT"')[1][1]['datetime']
-    'Tue, 17 Nov 2015 03:35:24 GMT'
-    >>> parse_links("no links here <unclosed")
-    []
-    """
-    entries = []
-    n, i = len(value), 0
-    while i < n:
-        start = value.find("<", i)
-        end = value.find(">", start + 1) if start >= 0 else -1
-        if end < 0:
-            break
-        params: dict[str, str] = {}
-        j = seg_start = end + 1
-        while True:
-            m = _SPECIAL.search(value, j)
-            if m is not None and m.group() == '"':
-                close = value.find('"', m.end())
-                j = n if close < 0 else close + 1  # skip the quoted value whole
-                if close >= 0:
-                    continue
-                m = None
-            stop = n if m is None else m.start()
-            pair = _param(value[seg_start:stop])
-            if pair:
-                params.setdefault(*pair)
-            j = seg_start = stop + 1
-            if m is None or m.group() == ",":
-                break
-        entries.append((value[start + 1 : end].strip(), params))
-        i = j + 1
-    return entries
-
-
 def closest_memento(
-    entries: Iterable[tuple[str, dict[str, str]]], near: datetime
+    entries: Iterable[tuple[str, dict[str, str]]], near: datetime, *, base: str | None = None
 ) -> tuple[str, datetime] | None:
     """The memento nearest ``near`` (ties go to the earlier one), or None when none is listed.
 
-    >>> e = [("m1", {"rel": "first memento", "datetime": "Tue, 17 Nov 2015 03:35:24 GMT"}),
-    ...      ("m2", {"rel": "memento", "datetime": "Wed, 18 Nov 2015 00:00:00 GMT"})]
-    >>> closest_memento(e, datetime(2015, 11, 17, 5, tzinfo=timezone.utc))[0]
-    'm1'
+    Entries are read one at a time (pass :func:`iter_links` for bounded memory). A memento
+    URI that :func:`archive_link` refuses (not http(s), ``javascript:``...) or a datetime
+    that does not parse is skipped; relative URIs are resolved against ``base``.
+
+    >>> e = [("/m1", {"rel": "first memento", "datetime": "Tue, 17 Nov 2015 03:35:24 GMT"}),
+    ...      ("/m2", {"rel": "memento", "datetime": "Wed, 18 Nov 2015 00:00:00 GMT"})]
+    >>> near = datetime(2015, 11, 17, 5, tzinfo=timezone.utc)
+    >>> closest_memento(e, near, base="https://a.example/timemap")[0]
+    'https://a.example/m1'
     """
     best: tuple[float, datetime, str] | None = None
     for uri, params in entries:
@@ -288,7 +316,13 @@ def closest_memento(
             continue
         if when.tzinfo is None:
             when = when.replace(tzinfo=timezone.utc)
-        key = (abs((when - near).total_seconds()), when, uri)
-        if best is None or key[:2] < best[:2]:
-            best = key
-    return None if best is None else (best[2], best[1].astimezone(timezone.utc))
+        try:
+            when = when.astimezone(timezone.utc)
+        except OverflowError:  # year 1 or 9999 shifted out of range by its offset
+            continue
+        key = (abs((when - near).total_seconds()), when)
+        if best is None or key < best[:2]:
+            link = archive_link(uri, base)  # checked only for a would-be winner: cheap
+            if link is not None:
+                best = (*key, link)
+    return None if best is None else (best[2], best[1])

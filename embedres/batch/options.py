@@ -48,6 +48,8 @@ class BatchOptions:
     """Read ``text`` records as HTML (True) or plain text (False); None sniffs."""
     links: bool = False
     """Also cite short links found outside posts."""
+    shorteners: tuple[str, ...] = ()
+    """Extra hosts whose links are short links, resolved like t.co (``--shortener``)."""
 
     def __post_init__(self) -> None:
         fmt = registry.get(self.format)
@@ -69,6 +71,10 @@ class BatchOptions:
             raise InvalidArgument('archive="capture" needs warc_dir')
         if self.accessed is not None and not isinstance(self.accessed, date):
             raise InvalidArgument("accessed must be a datetime.date")
+        if not isinstance(self.shorteners, tuple) or not all(
+            isinstance(h, str) and h for h in self.shorteners
+        ):
+            raise InvalidArgument("shorteners must be a tuple of host names")
         if self.html not in (None, True, False):
             raise InvalidArgument(f"html must be None, True or False, not {self.html!r}")
 
@@ -100,8 +106,12 @@ class BatchReport:
     """Records whose id was already in the output (resume)."""
     partial: int = 0
     """Cited records with a link that could not be resolved or a failed archiving."""
+    earlier_failed: int = 0
+    """Error records already in the output from an earlier run and not retried."""
 
     @property
     def clean(self) -> bool:
-        """No error record and no partial failure (the command line then exits 0)."""
-        return self.failed == 0 and self.partial == 0
+        """No error record in the whole output (this run's or an earlier one's) and no
+        partial failure (``cite --strict`` exits 0 only then; without it, partial failures
+        alone still exit 0)."""
+        return self.failed == 0 and self.partial == 0 and self.earlier_failed == 0

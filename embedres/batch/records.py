@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from embedres.batch.jsonl import Unreadable
+from embedres.batch.jsonl import Unreadable, id_key
 from embedres.batch.options import BatchOptions, RecordResult
 from embedres.citation import Citation
 from embedres.errors import EmbedresError, InputError
@@ -14,7 +14,7 @@ from embedres.pipeline import cite
 
 __all__ = ["Session", "cite_record", "make_resolver", "partial_failure", "process", "result_of"]
 
-# Link statuses that make a record a partial failure (exit status 1 of the command line).
+# Link statuses that make a record a partial failure (exit status 1 with `cite --strict`).
 _FAILED = frozenset({"error", "timeout", "blocked", "loop", "too_many_redirects"})
 
 
@@ -83,6 +83,7 @@ class Session:
             offline=o.offline,
             hydrate=o.hydrate,
             links=o.links,
+            shorteners=o.shorteners,
         )
 
 
@@ -93,11 +94,12 @@ def partial_failure(citations: list[Citation]) -> bool:
     )
 
 
-def _record_id(rec: Any, number: int) -> str:
+def _record_id(rec: Any, number: int) -> str | int:
+    """The record's id as given (a string or an integer), else ``line:N``."""
     rid = rec.get("id") if isinstance(rec, dict) else None
     if isinstance(rid, bool) or not isinstance(rid, (str, int)) or rid == "":
         return f"line:{number}"
-    return str(rid)
+    return rid
 
 
 def _cite_body(session: Session, rec: Any) -> tuple[dict[str, Any], bool]:
@@ -121,10 +123,11 @@ def _cite_body(session: Session, rec: Any) -> tuple[dict[str, Any], bool]:
 def result_of(
     session: Session, number: int, rec: Any, skip: frozenset[str] | set[str]
 ) -> RecordResult | None:
-    """Cite one record (None when its id is in ``skip``); any failure becomes an error record."""
+    """Cite one record (None when its :func:`~embedres.batch.jsonl.id_key` is in ``skip``);
+    any failure becomes an error record."""
     error = rec.error if isinstance(rec, Unreadable) else None
     rid = _record_id(None if error else rec, number)
-    if rid in skip:
+    if id_key(rid) in skip:
         return None
     if error is None:
         try:

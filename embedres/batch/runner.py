@@ -12,10 +12,12 @@ from embedres.batch.jsonl import (
     BLANK,
     MAX_RECORD,
     count_lines,
-    done_ids,
+    drop_records,
     durable_write,
+    id_key,
     parsed,
     read_lines,
+    read_results,
 )
 from embedres.batch.options import BatchOptions, BatchReport
 from embedres.batch.records import Session, result_of
@@ -29,13 +31,14 @@ def _is_path(value: object) -> TypeGuard[str | os.PathLike[str]]:
 
 
 def run(
-    source: str | os.PathLike[str] | IO[str] | Iterable[Any],
+    source: str | os.PathLike[str] | IO[str] | IO[bytes] | Iterable[Any],
     out: str | os.PathLike[str] | IO[str],
     *,
     options: BatchOptions | None = None,
     progress: Callable[[int, int | None], None] | None = None,
     resolver: Any = None,
     max_record: int = MAX_RECORD,
+    retry_failed: bool = False,
 ) -> BatchReport:
     """Cite every record of ``source`` and append one result line per record to ``out``.
 
@@ -50,20 +53,34 @@ def run(
             input line or record (blank and skipped ones included); ``total`` is the number of
             lines of a file, the length of a sized iterable, else None.
         resolver: a resolver to share (the caller closes it); None builds one from the options.
-        max_record: the longest accepted JSONL line, in characters.
+        max_record: the longest accepted JSONL line (bytes of UTF-8 from a file).
+        retry_failed: redo the records that ``out`` holds as error records; their old lines
+            are removed from ``out`` first (other ids already there are still skipped).
+
+    Every input line gives one result line: a line that is not UTF-8, not JSON, nested too
+    deep or too long becomes an error record naming its line number, and reading goes on.
+    A record whose id was already seen in this run is skipped (ids compare by JSON value:
+    ``1`` and ``"1"`` differ).
 
     Returns:
-        The counts of cited, failed, skipped and partially failed records.
+        The counts of cited, failed, skipped and partially failed records, and the error
+        records left in ``out`` from earlier runs.
 
     Raises:
-        InputError: ``source`` or ``out`` cannot be read or opened, or the input is not UTF-8
-            (records cited before that are written).
+        InputError: ``source`` or ``out`` cannot be read or opened, or ``out`` holds something
+            other than embedres results (it is never changed then), or a text stream gave
+            bytes that are not UTF-8 (records cited before that are written).
         InvalidArgument: bad options.
     """
     options = options if options is not None else BatchOptions()
     if not isinstance(options, BatchOptions):
         raise InvalidArgument(f"options must be a BatchOptions, not {type(options).__name__}")
-    skip = done_ids(out, max_record) if _is_path(out) else set()
+    earlier = read_results(out, max_record) if _is_path(out) else {}
+    failed_before = {k for k, status in earlier.items() if status == "error"}
+    if retry_failed and _is_path(out):
+        drop_records(out, failed_before)
+        earlier = {k: v for k, v in earlier.items() if k not in failed_before}
+    skip = set(earlier)
     counts = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
     with contextlib.ExitStack() as stack:
         sink = _open_sink(out, stack)
@@ -74,6 +91,7 @@ def run(
         for done, (number, rec) in enumerate(items, 1):
             result = None if rec is BLANK else result_of(session, number, rec, skip)
             if result is not None:
+                skip.add(id_key(result.record["id"]))  # a duplicate id later is skipped
                 counts["ok" if result.ok else "failed"] += 1
                 counts["partial"] += result.partial
                 durable_write(sink, json.dumps(result.record, ensure_ascii=False))
@@ -81,7 +99,8 @@ def run(
                 counts["skipped"] += 1
             if progress is not None:
                 progress(done, total)
-    return BatchReport(**counts)
+    left = 0 if retry_failed else len(failed_before)
+    return BatchReport(**counts, earlier_failed=left)
 
 
 def _open_sink(out: Any, stack: contextlib.ExitStack) -> IO[str]:
@@ -103,7 +122,7 @@ def _open_source(
     """(numbered records, total or None) for a path, a text stream or an iterable."""
     if _is_path(source):
         try:
-            fh = open(source, encoding="utf-8-sig", errors="strict", newline="\n")  # noqa: SIM115
+            fh = open(source, "rb")  # noqa: SIM115 - bytes: a bad line is decoded on its own
         except OSError as exc:
             raise InputError(f"cannot read {os.fspath(source)!r}: {exc.strerror or exc}") from None
         stack.enter_context(fh)

@@ -1,7 +1,8 @@
 """``embedres archive URL... | -``: look up, save or capture archived copies; JSON lines out.
 
 One line per URL: ``{"url": ..., "lookup": SNAPSHOT|null, "save": ..., "warc": ...,
-"errors": [...]}`` with only the actions asked for. Exit status 0 when every action gave an
+"errors": [...]}``: a key for each action asked for (null when it gave nothing) and ``errors``
+always (empty when none). Exit status 0 when every action gave an
 answer (a lookup that finds nothing is an answer), 1 when any failed, 2 for usage errors. A
 daily-quota or session-limit error stops the batch: the remaining URLs are reported as
 skipped instead of being sent.
@@ -125,8 +126,9 @@ def run(args: argparse.Namespace) -> int:
             "warc": archiver.capture,
         }
         for url in urls:
-            record: dict[str, Any] = {"url": url}
             errors: list[dict[str, Any]] = []
+            # every key the docs show is always there: null for an action that gave nothing
+            record: dict[str, Any] = {"url": url, **dict.fromkeys(actions), "errors": errors}
             for action in actions:
                 if stopped is not None:
                     errors.append(
@@ -155,8 +157,6 @@ def run(args: argparse.Namespace) -> int:
                             "transient": False,
                         }
                     )
-            if errors:
-                record["errors"] = errors
-                failed = True
+            failed = failed or bool(errors)
             print(json.dumps(record, ensure_ascii=False), flush=True)
     return 1 if failed else 0

@@ -7,8 +7,10 @@ line and writes one ``{"id", "status", "citations", "warnings", "error"}`` line 
 a terminal, resumes an interrupted run by skipping ids already in ``--out``, flushes and fsyncs
 each record, and turns a bad record into an error record with its id.
 
-Exit status: 0 ok, 1 partial failure (a bad record, a link that could not be resolved, an
-archive failure), 2 usage or input error.
+Exit status (for pipelines; ``docs/cli.md``): 0 when the citations were produced, link and
+archive problems being reported as data (statuses) and ``embedres: warning:`` lines; 1 when a
+batch output holds error records (this run's or an earlier one's), or with ``--strict`` when
+any link could not be resolved or archiving failed; 2 usage, input or output error.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import IO, Any
 from embedres import batch
 from embedres.citation import Citation
 from embedres.cli._io import new_bar, read_input
+from embedres.cli._network import add_network_options, blocked_hint, resolver_options
 from embedres.errors import InvalidArgument
 from embedres.export import registry
 from embedres.pipeline import ArchiveMode
@@ -52,11 +55,21 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--archive", metavar="wayback|save|warc:DIR", help="find (or save, or capture) copies"
     )
-    p.add_argument("--cache", metavar="PATH", help="resolver cache file (SQLite)")
+    add_network_options(p)
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="exit 1 when a link could not be resolved or archiving failed",
+    )
     p.add_argument("--links", action="store_true", help="also cite short links outside posts")
     p.add_argument("--accessed", metavar="DATE", help="access date (ISO), default today")
     p.add_argument("--batch", metavar="IN.jsonl", help="JSON Lines input, one article per line")
     p.add_argument("--out", metavar="OUT.jsonl", help="batch output (appended to, resumable)")
+    p.add_argument(
+        "--retry-failed",
+        action="store_true",
+        help="redo the error records already in --out (their old lines are replaced)",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar in batch mode")
     p.set_defaults(func=run)
 
@@ -104,12 +117,15 @@ def _options(args: argparse.Namespace) -> batch.BatchOptions:
         format=args.format, style=args.style or "apa", resolve=not args.no_resolve,
         hydrate=not args.no_hydrate, offline=args.offline, archive=mode, warc_dir=warc_dir,
         cache=args.cache, accessed=_accessed(args.accessed), html=args.html, links=args.links,
+        shorteners=tuple(args.shortener),
     )  # fmt: skip
 
 
 def _make_resolver(args: argparse.Namespace) -> Any:
     """The resolver of this run (its HTTP layer is imported only when it first fetches)."""
-    return batch.make_resolver(_options(args))
+    from embedres.resolve.resolver import Resolver
+
+    return Resolver(**resolver_options(args))
 
 
 class _Bar:
@@ -132,17 +148,25 @@ class _Bar:
 
 def _run_batch(args: argparse.Namespace, options: batch.BatchOptions, resolver: Any) -> int:
     """``--batch``: a thin shell over :func:`embedres.batch.run`."""
-    source: str | IO[str] = sys.stdin if args.batch == "-" else args.batch
+    source: str | IO[bytes] = sys.stdin.buffer if args.batch == "-" else args.batch
     out: str | IO[str] = sys.stdout if not args.out or args.out == "-" else args.out
     bar = None if args.no_progress else _Bar()
     try:
         report = batch.run(
-            source, out, options=options, progress=bar, resolver=resolver, max_record=MAX_RECORD
+            source,
+            out,
+            options=options,
+            progress=bar,
+            resolver=resolver,
+            max_record=MAX_RECORD,
+            retry_failed=args.retry_failed,
         )
     finally:
         if bar is not None:
             bar.close()
-    return 0 if report.clean else 1
+    if report.failed or report.earlier_failed:
+        return 1
+    return 1 if args.strict and report.partial else 0
 
 
 def run(args: argparse.Namespace) -> int:
@@ -169,9 +193,13 @@ def run(args: argparse.Namespace) -> int:
     for c in citations:
         for warning in c.warnings:
             print(f"embedres: warning: {c.key}: {warning}", file=sys.stderr)
+        for res in c.resolutions:
+            hint = blocked_hint(res.url, res.status, res.error)
+            if hint:
+                print(f"embedres: warning: {c.key}: {hint}", file=sys.stderr)
     if not citations:
         print("embedres: no embedded posts found", file=sys.stderr)
     text = render(citations, options.format, options.style)
     if text:
         print(text)
-    return 1 if batch.partial_failure(citations) else 0
+    return 1 if args.strict and batch.partial_failure(citations) else 0

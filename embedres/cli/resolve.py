@@ -15,6 +15,7 @@ from typing import Any
 
 from embedres._jsonable import jsonable
 from embedres.cli._io import new_bar, read_input
+from embedres.cli._network import add_network_options, blocked_hint, resolver_options
 from embedres.errors import InvalidArgument
 
 __all__ = ["register", "run"]
@@ -36,9 +37,6 @@ def register(sub: Any) -> None:
         help="URLs to resolve, or - to read one per line from stdin",
     )
     p.add_argument("--offline", action="store_true", help="answer only from the cache")
-    cache = p.add_mutually_exclusive_group()
-    cache.add_argument("--cache", metavar="PATH", help="SQLite cache file (default: per user)")
-    cache.add_argument("--no-cache", action="store_true", help="do not read or write a cache")
     p.add_argument(
         "--concurrency",
         type=int,
@@ -46,26 +44,7 @@ def register(sub: Any) -> None:
         metavar="N",
         help="links resolved at once (default 10)",
     )
-    p.add_argument(
-        "--allow-private",
-        action="store_true",
-        help="also contact private and loopback addresses (trusted input only)",
-    )
-    p.add_argument(
-        "--allow-host",
-        action="append",
-        default=[],
-        metavar="HOST[:PORT]",
-        help="allow this host whatever its address (repeatable)",
-    )
-    p.add_argument("--user-agent", metavar="UA", help="User-Agent header to send")
-    p.add_argument(
-        "--timeout",
-        type=float,
-        default=30.0,
-        metavar="S",
-        help="total seconds per link (default 30)",
-    )
+    add_network_options(p)  # --shortener is accepted: every URL given is resolved anyway
     bar = p.add_mutually_exclusive_group()
     bar.add_argument(
         "--progress",
@@ -106,15 +85,7 @@ def run(args: argparse.Namespace) -> int:
     if args.concurrency < 1:
         raise InvalidArgument("--concurrency must be at least 1")
     urls = _urls(args)
-    cache: Any = None if args.no_cache else (args.cache or "default")
-    resolver = Resolver(
-        cache=cache,
-        offline=args.offline,
-        allow_private=args.allow_private,
-        allow_hosts=tuple(args.allow_host),
-        user_agent=args.user_agent,
-        timeout=args.timeout,
-    )
+    resolver = Resolver(**resolver_options(args))
     update, bar = _progress_bar(len(set(urls)), args.progress)
     try:
         results = resolver.resolve_many(urls, concurrency=args.concurrency, progress=update)
@@ -126,4 +97,8 @@ def run(args: argparse.Namespace) -> int:
     for res in results:
         out.write(json.dumps(jsonable(res), ensure_ascii=False) + "\n")
     out.flush()
+    for res in results:
+        hint = blocked_hint(res.url, res.status, res.error)
+        if hint:
+            print(f"embedres: warning: {hint}", file=sys.stderr)
     return 0 if all(r.status == "ok" for r in results) else 1

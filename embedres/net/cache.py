@@ -10,7 +10,8 @@ Interface (a :class:`Cache` Protocol, so other stores such as PostgreSQL can be 
 The SQLite store uses WAL journaling and a busy timeout, one connection per thread, and is
 safe to share between threads and processes. It is best effort: a row that cannot be decoded,
 or a read that fails, is a miss; a write that fails (disk full, read-only file) is logged and
-dropped. A file that is not a database is moved aside (``NAME.corrupt``) and rebuilt. Only an
+dropped. A file that is not a database is moved aside (``NAME.corrupt``,
+or ``NAME.corrupt.N`` when that exists: an earlier one is never overwritten) and rebuilt. Only an
 unusable location (a directory, a path whose parent cannot be created) raises
 :class:`CacheError`, when the cache is opened.
 """
@@ -28,6 +29,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Protocol
 
+from embedres._jsonable import load_json
 from embedres.errors import CacheError, InvalidArgument
 
 __all__ = ["Cache", "CacheError", "SQLiteCache"]
@@ -165,6 +167,10 @@ class SQLiteCache:
 
     def _rebuild(self, exc: Exception) -> sqlite3.Connection:
         aside = self.path.with_name(self.path.name + ".corrupt")
+        for n in range(1, 1000):  # never overwrite an earlier NAME.corrupt
+            if not os.path.lexists(aside):
+                break
+            aside = self.path.with_name(f"{self.path.name}.corrupt.{n}")
         log.warning("cache %s is unreadable (%s); moving it to %s", self.path, exc, aside)
         try:
             os.replace(self.path, aside)
@@ -185,6 +191,8 @@ class SQLiteCache:
                 )
                 .fetchone()
             )
+        except UnicodeEncodeError:
+            return None  # a key with a lone surrogate cannot have been stored
         except (sqlite3.Error, CacheError) as exc:
             log.warning("cache read failed: %s", exc)
             return None
@@ -194,8 +202,8 @@ class SQLiteCache:
         if not isinstance(expires, (int, float)) or expires <= self._clock():
             return None
         try:
-            return json.loads(value)
-        except (TypeError, ValueError):
+            return load_json(value) if isinstance(value, str) else None
+        except ValueError:
             return None
 
     def put(self, namespace: str, key: str, value: Any, *, ttl: float) -> None:
@@ -221,6 +229,8 @@ class SQLiteCache:
             self._puts += 1
             if self._puts % _PURGE_EVERY == 0:
                 conn.execute("DELETE FROM entries WHERE expires <= ?", (now,))
+        except UnicodeEncodeError:
+            log.warning("cache write skipped: the key or value holds a lone surrogate")
         except (sqlite3.Error, CacheError) as exc:
             log.warning("cache write failed: %s", exc)
 

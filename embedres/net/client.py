@@ -321,6 +321,8 @@ class HttpClient:
                 # other codes (EAI_NONAME, ...) are answers about this host.
                 if exc.errno == socket.EAI_AGAIN:
                     raise NoNetwork(f"cannot resolve {host}: no name service reachable") from None
+                if not _httpio.has_default_route():  # "no such name" from a cut-off machine
+                    raise NoNetwork(f"cannot resolve {host}: no route to the internet") from None
                 raise FetchError(f"cannot resolve {host} ({exc.strerror or exc})") from None
             except Exception as exc:
                 raise FetchError(f"cannot resolve {host} ({type(exc).__name__})") from None

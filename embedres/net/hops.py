@@ -12,7 +12,7 @@ loop; ``tests/net/test_one_hop_loop.py`` fails if a second one appears.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Literal
 from urllib.parse import urljoin, urlsplit, urlunsplit
@@ -30,11 +30,21 @@ from embedres.net.httpio import (
 )
 from embedres.net.ratelimit import RateLimiter
 from embedres.net.retryafter import retry_after
+from embedres.net.urlsafety import CREDENTIALS_REFUSED, has_credentials, redact, usable_text
 
 if TYPE_CHECKING:  # requests is imported only when a resolver is built
     from embedres.net.client import HttpClient
 
-__all__ = ["HTML_PREFIX", "Settings", "Walk", "cache_key", "start", "step", "walk_through"]
+__all__ = [
+    "HTML_PREFIX",
+    "Settings",
+    "Walk",
+    "cache_key",
+    "start",
+    "step",
+    "walk_through",
+]
+
 
 HTML_PREFIX = 64 * 1024  # enough for <head> on real pages; nothing else is read
 _TRANSIENT = frozenset({500, 502, 504, 520, 521, 522, 523, 524})
@@ -55,7 +65,8 @@ class Settings:
     """Whether Refresh headers, meta-refresh/JS redirects and interstitials are followed."""
     keep_bodies: bool = False
     """Whether every answer is read whole (up to ``max_body``, still encoded) and kept in
-    :attr:`Walk.answers`; otherwise only an HTML prefix is read and nothing is kept."""
+    :attr:`Walk.answers` (a hop left behind keeps only its first :data:`HTML_PREFIX` bytes,
+    marked truncated); otherwise only an HTML prefix is read and nothing is kept."""
     max_body: int = HTML_PREFIX
     """The body cap per request when ``keep_bodies`` is set."""
     hop_timeout: float | None = None
@@ -77,7 +88,7 @@ class Walk:
     attempts: int = 0
     """Retries made at the current hop."""
     spent: float = 0.0
-    """Seconds of request time used (parked time does not count)."""
+    """Seconds of request and parsing time used (parked time does not count)."""
     result: Resolution | None = None
     answers: list[tuple[datetime, HttpResponse]] = field(default_factory=list)
     """(time sent, response) of every hop, when :attr:`Settings.keep_bodies` is set."""
@@ -174,12 +185,18 @@ def _next_in_page(walk: Walk, resp: HttpResponse) -> tuple[str, str] | tuple[Non
 def _follow(walk: Walk, resp: HttpResponse, target: str, via: str, s: Settings) -> None:
     try:
         absolute = urljoin(walk.current, target)
+        if not usable_text(absolute):
+            raise ValueError("lone surrogate")
         key = cache_key(absolute)  # raises ValueError on a bad port
     except ValueError:
         walk.chain.append(Hop(walk.current, resp.status, None, "final"))
         _finish(walk, "error", walk.current, error=f"unusable redirect target {target[:200]!r}")
         return
     absolute = urlunsplit(urlsplit(absolute)._replace(fragment=""))
+    if has_credentials(absolute):
+        walk.chain.append(Hop(walk.current, resp.status, redact(absolute), via))
+        _finish(walk, "blocked", error=f"redirect refused: {CREDENTIALS_REFUSED}")
+        return
     walk.chain.append(Hop(walk.current, resp.status, absolute, via))
     if key in walk.visited:
         _finish(walk, "loop", error=f"redirect loop back to {absolute[:200]}")
@@ -217,6 +234,8 @@ def step(walk: Walk, http: HttpClient, limiter: RateLimiter | None, s: Settings)
     if s.hop_timeout is not None:
         left = min(left, s.hop_timeout)
     walk.visited.add(cache_key(walk.current))
+    if s.keep_bodies:
+        _trim_passed_hops(walk)
     read: Literal["html", "all"] = "all" if s.keep_bodies else "html"
     sent = datetime.now(timezone.utc)
     began = time.monotonic()
@@ -232,10 +251,20 @@ def step(walk: Walk, http: HttpClient, limiter: RateLimiter | None, s: Settings)
     except FetchError as exc:
         walk.spent += time.monotonic() - began
         return _failed(walk, exc, s)
-    walk.spent += time.monotonic() - began
     if s.keep_bodies:
         walk.answers.append((sent, resp))
-    return _answered(walk, resp, limiter, s)
+    try:
+        return _answered(walk, resp, limiter, s)
+    finally:  # parsing counts against the deadline too, not only the sockets
+        walk.spent += time.monotonic() - began
+
+
+def _trim_passed_hops(walk: Walk) -> None:
+    """Keep at most :data:`HTML_PREFIX` of the bodies of hops already left behind (marked
+    truncated), so a walk holds one full body at a time, not one per hop."""
+    for i, (sent, resp) in enumerate(walk.answers):
+        if len(resp.body) > HTML_PREFIX:
+            walk.answers[i] = (sent, replace(resp, body=resp.body[:HTML_PREFIX], truncated=True))
 
 
 def walk_through(walk: Walk, http: HttpClient, s: Settings) -> Resolution:

@@ -172,6 +172,33 @@ class Decoder:
         return out
 
 
+_ROUTE_TABLES = ("/proc/net/route", "/proc/net/ipv6_route")
+
+
+def has_default_route(tables: Sequence[str] = _ROUTE_TABLES) -> bool:
+    """Whether the machine has a route to the internet (a default route that is not loopback).
+
+    Read from the kernel's routing tables; nothing is sent. Where they cannot be read (not
+    Linux), True: a name that does not resolve is then reported as an answer about the host.
+    """
+    readable = False
+    for table in tables:
+        try:
+            with open(table, encoding="ascii", errors="replace") as fh:
+                lines = fh.read(1 << 20).splitlines()
+        except OSError:
+            continue
+        readable = True
+        for line in lines:
+            f = line.split()
+            if table.endswith("ipv6_route") and len(f) >= 10:
+                if f[0] == "0" * 32 and f[1] == "00" and f[9] != "lo":
+                    return True
+            elif len(f) >= 2 and f[1] == "00000000" and f[0] != "lo" and f[0] != "Iface":
+                return True
+    return not readable
+
+
 def system_resolver(host: str, port: int) -> list[str]:
     """Look ``host`` up with the operating system's resolver.
 
@@ -334,7 +361,8 @@ def read_body(raw: Any, cap: int, encoding: str, decode: bool) -> tuple[bytes, b
             continue
         out += decoder.feed(chunk, limit=cap + 1 - len(out)) if decoder else chunk
         if len(out) > cap or (decoder is not None and not decoder.exhausted):
-            return bytes(out[:cap]), True, "" if decoder or not codings else ",".join(codings)
+            del out[cap:]  # in place: a slice would be a third copy of a capped body
+            return bytes(out), True, "" if decoder or not codings else ",".join(codings)
     if cap == 0:
         return b"", seen > 0, ""
     return bytes(out), False, "" if decoder or not codings else ",".join(codings)

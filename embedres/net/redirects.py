@@ -14,6 +14,8 @@ import re
 from collections.abc import Iterator, Mapping
 from urllib.parse import parse_qs, urlsplit
 
+from embedres.net.links import MAX_LINK_HEADER, parse_link_header
+
 __all__ = [
     "REDIRECT_CODES",
     "decode_html",
@@ -23,7 +25,6 @@ __all__ = [
     "interstitial",
     "is_redirect",
     "location",
-    "parse_link_header",
     "parse_refresh",
 ]
 
@@ -42,7 +43,6 @@ _JS = re.compile(
 )
 _CHARSET = re.compile(rb"""<meta[^>]{0,512}?charset\s*=\s*["']?([A-Za-z0-9_.:-]{1,40})""", re.I)
 _JS_ESCAPE = re.compile(r"\\(u[0-9a-fA-F]{4}|x[0-9a-fA-F]{2}|.)", re.DOTALL)
-_LINK_ITEM = re.compile(rf"""<([^>]{{1,{_URL_MAX}}})>((?:\s*;\s*[^;,]+)*)""")
 
 
 REDIRECT_CODES = frozenset({301, 302, 303, 307, 308})
@@ -182,23 +182,6 @@ def _unescape_js(m: re.Match[str]) -> str:
     return {"n": "\n", "t": "\t", "r": "\r"}.get(code, code)
 
 
-def parse_link_header(value: str) -> list[tuple[str, dict[str, str]]]:
-    """Split an HTTP ``Link`` header (RFC 8288) into ``(url, params)`` pairs.
-
-    >>> parse_link_header('<https://e.example/a>; rel="canonical", </b>; rel=next')
-    [('https://e.example/a', {'rel': 'canonical'}), ('/b', {'rel': 'next'})]
-    """
-    out = []
-    for match in _LINK_ITEM.finditer(value or ""):
-        params: dict[str, str] = {}
-        for part in match.group(2).split(";"):
-            key, _, val = part.partition("=")
-            if key.strip():
-                params.setdefault(key.strip().lower(), val.strip().strip('"'))
-        out.append((match.group(1).strip(), params))
-    return out
-
-
 def find_canonical(text: str, link_header: str = "") -> str | None:
     """The page's canonical URL: ``<link rel=canonical>``, else a ``Link`` header, else og:url.
 
@@ -211,7 +194,7 @@ def find_canonical(text: str, link_header: str = "") -> str | None:
     for attrs in _tags(clean, "link"):
         if "canonical" in attrs.get("rel", "").lower().split() and attrs.get("href"):
             return attrs["href"]
-    for url, params in parse_link_header(link_header):
+    for url, params in parse_link_header(link_header, limit=MAX_LINK_HEADER):
         if "canonical" in params.get("rel", "").lower().split() and url:
             return url
     for attrs in _tags(clean, "meta"):

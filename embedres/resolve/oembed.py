@@ -12,7 +12,6 @@ fields the article left empty are filled, and their names are added to ``Post.hy
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -21,6 +20,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
+from embedres._jsonable import load_json
 from embedres.errors import EmbedresError
 from embedres.model import Post
 from embedres.net.cache import Cache
@@ -180,13 +180,16 @@ def parse_oembed(platform: str, data: Any) -> OEmbedFields:
     return out
 
 
-def hydrate(post: Post, fetch: Fetch, cache: Cache | None = None) -> Post:
+def hydrate(post: Post, fetch: Fetch, cache: Cache | None = None, *, scope: str = "") -> Post:
     """Fill a post's empty fields from its platform's oEmbed answer.
 
     Args:
         post: a post with a canonical ``url``.
         fetch: the request function (through the safe HTTP layer; None on any failure).
-        cache: where answers are kept (namespace ``oembed/v1``, keyed by endpoint URL).
+        cache: where answers are kept (namespace ``oembed/v1``, keyed by ``scope`` and
+            endpoint URL).
+        scope: the address policy's fingerprint, so that an answer fetched under a lenient
+            policy (``allow_hosts``) is never served to a strict one.
 
     Returns:
         The post with the new fields and their names in ``hydrated``; the same post when
@@ -196,17 +199,18 @@ def hydrate(post: Post, fetch: Fetch, cache: Cache | None = None) -> Post:
     fields = ("author_name", "author_handle", "text", "published")
     if endpoint is None or all(getattr(post, f) for f in fields):
         return post
-    data = cache.get(CACHE_NAMESPACE, endpoint) if cache is not None else None
+    key = f"{scope}|{endpoint}"
+    data = cache.get(CACHE_NAMESPACE, key) if cache is not None else None
     if data is None:
         body = fetch(endpoint)
         if body is None:
             return post
         try:
-            data = json.loads(body[:_MAX_BODY].decode("utf-8", "replace"))
-        except ValueError:
+            data = load_json(body[:_MAX_BODY])
+        except ValueError:  # not JSON, or nested deeper than MAX_JSON_DEPTH
             return post
         if cache is not None and isinstance(data, dict):
-            cache.put(CACHE_NAMESPACE, endpoint, data, ttl=CACHE_TTL)
+            cache.put(CACHE_NAMESPACE, key, data, ttl=CACHE_TTL)
     found = parse_oembed(post.platform, data)
     changes = {k: v for k, v in found.items() if k in _FILLABLE and not getattr(post, k)}
     if "published" not in changes:
@@ -280,7 +284,8 @@ class OEmbedHydrator:
 
     def hydrate(self, post: Post) -> Post:
         """The post with empty fields filled from its oEmbed answer (see :func:`hydrate`)."""
-        return hydrate(post, self._fetcher(), self._cache)
+        scope = self._network.policy.fingerprint if self._network is not None else ""
+        return hydrate(post, self._fetcher(), self._cache, scope=scope)
 
     def close(self) -> None:
         """Close the private network, if one was built."""

@@ -31,6 +31,7 @@ from embedres.net.network import Network, NetworkConfig, default_cache_path
 from embedres.net.options import check_flag, check_hosts, check_positive
 from embedres.net.policy import DEFAULT_PORTS, AddressPolicy
 from embedres.net.ratelimit import RateLimiter
+from embedres.net.urlsafety import CREDENTIALS_REFUSED, has_credentials, usable_text
 from embedres.resolve.oembed import Fetch, OEmbedHydrator
 from embedres.resolve.records import from_json, to_json
 from embedres.resolve.scheduler import run_batch
@@ -270,6 +271,10 @@ class Resolver:
             return dataclasses.replace(
                 _bad(url, f"scheme {scheme!r} is not allowed"), status="blocked"
             )
+        if not usable_text(text):
+            return _bad(url, "URL holds a lone surrogate (not valid Unicode)")
+        if has_credentials(text):
+            return dataclasses.replace(_bad(url, CREDENTIALS_REFUSED), status="blocked")
         try:
             key = self._key(text)
         except ValueError as exc:

@@ -50,7 +50,7 @@ def test_lookup_prints_one_json_line_per_url(capsys: pytest.CaptureFixture[str])
     assert out[0]["url"] == "example.com"
     assert out[0]["lookup"]["archive_url"].endswith("/20151117033524/http://example.com/")
     assert out[0]["lookup"]["archived_at"] == "2015-11-17T03:35:24+00:00"
-    assert out[1] == {"url": "example.com/none", "lookup": None}
+    assert out[1] == {"url": "example.com/none", "lookup": None, "errors": []}  # keys as documented
 
 
 def test_urls_from_stdin(

@@ -45,3 +45,25 @@ def test_seed_article_is_the_users_copy() -> None:
     text = seed.read_text(encoding="utf-8")
     assert "https://t.co/CJ9ySZge7Ppic.twitter.com/UU7PNmTL0V" in text
     assert "— RT France (@RTenfrancais) 17 Novembre 2015" in text
+
+
+def test_coverage_floor_fails_the_run_just_below_it() -> None:
+    """Issue #14: at precision 1, 94.99% rounded to 95.0 and pytest exited 0 under a FAIL line."""
+    import tomllib
+    from coverage.results import should_fail_under
+
+    report = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))
+    cfg = report["tool"]["coverage"]["report"]
+    assert should_fail_under(94.99, cfg["fail_under"], cfg["precision"])
+    assert not should_fail_under(95.0, cfg["fail_under"], cfg["precision"])
+
+
+def test_readme_says_what_the_conformance_tests_need() -> None:
+    assert "../shared" in README and "EMBEDRES_SHARED" in README
+
+
+def test_license_file_matches_pyproject() -> None:
+    text = (REPO / "LICENSE").read_text(encoding="utf-8")
+    assert 'license = { text = "Apache-2.0" }' in (REPO / "pyproject.toml").read_text("utf-8")
+    assert "Apache License" in text and "Version 2.0, January 2004" in text
+    assert "END OF TERMS AND CONDITIONS" in text
