@@ -17,6 +17,7 @@ from typing import Literal, Protocol, runtime_checkable
 from urllib.parse import urlsplit
 
 from embedres.archive import Archiver
+from embedres.archive.xposts import archive_url
 from embedres.citation import Citation, status_url_parts
 from embedres.detect.extractor import extract
 from embedres.errors import EmbedresError, InvalidArgument
@@ -184,12 +185,18 @@ def _archive(
     try:
         if mode == "capture":
             return (archiver.capture(url),), []
-        found = archiver.lookup(url, near=near)
-        if found is None and mode == "save":
-            found = archiver.save(url)
+        if not isinstance(archiver, Archiver):
+            found = archiver.lookup(url, near=near)
+            if found is None and mode == "save":
+                found = archiver.save(url)
+            return ((found,) if found is not None else ()), []
+        found, post = archive_url(archiver, url, save=mode == "save", near=near)
     except EmbedresError as exc:
         return (), [f"archiving {url} failed: {exc}"]
-    return ((found,) if found is not None else ()), []
+    if found is not None or post is None:
+        return ((found,) if found is not None else ()), []
+    # a tweet none of whose copies holds it: say what was rejected (login walls, shells...)
+    return (), [f"archived copy rejected: {c.reason} ({c.archive_url})" for c in post.checks]
 
 
 def _default_resolver(offline: bool) -> LinkResolver:

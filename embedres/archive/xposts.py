@@ -24,10 +24,14 @@ from embedres.archive.wayback import parse_cdx, parse_timestamp, to_timestamp, w
 from embedres.errors import ArchiveError, ArchiveUnavailable, InvalidArgument
 from embedres.model import Snapshot
 from embedres.platforms.base import as_int
+from embedres.platforms.posturls import parse_post_url
 from embedres.platforms.twitter import archived_text
 from embedres.platforms.twitter_archive import archived_post, post_url_forms, widget_urls
 
-__all__ = ["ARCHIVE_TODAY", "CaptureCheck", "PostCaptures", "lookup_post", "save_post"]
+__all__ = [
+    "ARCHIVE_TODAY", "CaptureCheck", "PostCaptures", "archive_url", "lookup_post", "save_post",
+    "save_url",
+]  # fmt: skip
 
 ARCHIVE_TODAY = MementoService("archive.today", timemap_url="https://archive.ph/timemap/")
 """archive.today's Memento TimeMap (lookup only: saving there needs a captcha)."""
@@ -235,3 +239,51 @@ def save_post(archiver: Archiver, post_id: str, handle: str | None = None) -> Po
         if check.holds_post and best is None:
             best = snap
     return PostCaptures(best, tuple(checks), tuple(errors))
+
+
+def archive_url(
+    archiver: Archiver, url: str, *, save: bool = False, near: date | datetime | None = None
+) -> tuple[Snapshot | None, PostCaptures | None]:
+    """Look a URL up (and save it when ``save`` and nothing is found), X-aware.
+
+    A tweet URL (any host form: x.com, twitter.com, mirrors, ``i/web/status``) goes through
+    :func:`lookup_post` / :func:`save_post`, so a login-wall copy is never the answer; any other
+    URL through :meth:`Archiver.lookup` / :meth:`Archiver.save`.
+
+    Args:
+        archiver: the archiver to ask.
+        url: the URL to find a copy of.
+        save: submit it to Save Page Now when no copy is found.
+        near: the date to be nearest to.
+
+    Returns:
+        The snapshot (None: none found and not saved) and, for a tweet, every copy read.
+
+    Raises:
+        ArchiveError: as :meth:`Archiver.lookup` and :meth:`Archiver.save`.
+        InvalidArgument: a bad URL or option.
+    """
+    ref = parse_post_url(url)
+    if ref is None or ref.platform != "twitter":
+        found = archiver.lookup(url, near=near)
+        return (archiver.save(url) if found is None and save else found), None
+    post = lookup_post(archiver, ref.post_id, ref.handle, near=near)
+    if post.snapshot is None and save:
+        post = save_post(archiver, ref.post_id, ref.handle)
+    return post.snapshot, post
+
+
+def save_url(archiver: Archiver, url: str) -> Snapshot | None:
+    """Save a URL now with Save Page Now, X-aware (a tweet's widget URLs are saved too).
+
+    Returns:
+        The new capture; for a tweet, the first capture that holds it (None: none does).
+
+    Raises:
+        ArchiveError: as :meth:`Archiver.save`.
+        InvalidArgument: a bad URL.
+    """
+    ref = parse_post_url(url)
+    if ref is None or ref.platform != "twitter":
+        return archiver.save(url)
+    return save_post(archiver, ref.post_id, ref.handle).snapshot

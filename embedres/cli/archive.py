@@ -18,6 +18,7 @@ from typing import Any
 
 from embedres._jsonable import jsonable
 from embedres.archive.archiver import Archiver
+from embedres.archive.xposts import archive_url, save_url
 from embedres.cli._io import read_input
 from embedres.errors import ArchiveError, InputError, InvalidArgument, QuotaExceeded
 
@@ -121,8 +122,8 @@ def run(args: argparse.Namespace) -> int:
     stopped: str | None = None
     with Archiver(**options) as archiver:
         calls = {
-            "lookup": lambda u: archiver.lookup(u, near),
-            "save": archiver.save,
+            "lookup": lambda u: archive_url(archiver, u, near=near)[0],
+            "save": lambda u: save_url(archiver, u),
             "warc": archiver.capture,
         }
         for url in urls:

@@ -252,3 +252,18 @@ def test_handle_less_status_url_is_looked_up_without_a_handle(
     # a handle "i" would have asked for twitter.com/i/status/20 and mobile.twitter.com/i/...
     assert not any("mobile.twitter.com" in p or "%2Fi%2Fstatus%2F" in p for p in asked)
     assert any("x.com%2Fi%2Fweb%2Fstatus%2F20" in p for p in asked)
+
+
+def test_cite_archives_a_tweet_through_its_json_capture(wayback: FakeWayback, net: Network) -> None:
+    """cite(archive="lookup") uses the X-aware lookup: the login-wall copy is not cited."""
+    article = (
+        '<blockquote class="twitter-tweet"><p>just setting up my twttr</p>&mdash; jack (@jack) '
+        '<a href="https://x.com/jack/status/20">March 21, 2006</a></blockquote>'
+    )
+    (citation,) = embedres.cite(
+        article, resolve=False, archive="lookup", archiver=wayback.archiver(net)
+    )
+    (snap,) = citation.snapshots
+    assert "tweet-result?id=20&" in snap.original_url
+    assert not any("rejected" in w for w in citation.warnings)
+
