@@ -22,11 +22,17 @@ def register(sub: Any) -> None:
         "--html", dest="html", action="store_true", default=None, help="read the input as HTML"
     )
     mode.add_argument("--text", dest="html", action="store_false", help="read it as plain text")
+    mode.add_argument(
+        "--markdown",
+        action="store_true",
+        help="read it as Markdown (raw HTML embeds inside are still read); default: sniffed",
+    )
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Extract and print JSON on stdout."""
     text = read_input(args.file)
-    print(dump_json(extract(text, html=args.html)))
+    markup = "markdown" if args.markdown else None
+    print(dump_json(extract(text, html=args.html, markup=markup)))
     return 0

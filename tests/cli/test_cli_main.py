@@ -51,3 +51,24 @@ def test_failures_map_to_exit_statuses(
 
 def test_jsonable_sets_are_sorted_lists() -> None:
     assert jsonable({"b": frozenset({"y", "x"})}) == {"b": ["x", "y"]}
+
+
+def test_extract_markdown_flag_reads_code_spans_as_code(
+    tmp_path: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """--markdown forces Markdown: an embed sample inside a code span is not a post."""
+    import json
+    from pathlib import Path
+
+    page = Path(str(tmp_path)) / "post.md"
+    page.write_text(
+        'Code: `<blockquote class="twitter-tweet">'
+        '<a href="https://twitter.com/a/status/1104412345678901248">x</a></blockquote>`\n',
+        encoding="utf-8",
+    )
+    assert main(["extract", str(page)]) == 0
+    assert len(json.loads(capsys.readouterr().out)["posts"]) == 1  # sniffed as HTML
+    assert main(["extract", "--markdown", str(page)]) == 0
+    assert json.loads(capsys.readouterr().out)["posts"] == []
+    assert main(["extract", "--markdown", "--html", str(page)]) == 2
+    assert "not allowed with" in capsys.readouterr().err
