@@ -129,12 +129,15 @@ def _linked_tags(
     """The post's hashtags plus those its markup links that the text rules missed."""
     if not doc.is_html or "/tag" not in doc.source[span[0] : span[1]].replace("/hashtag", "/tag"):
         return have
-    seen = {e.span for e in have}
+    taken = sorted(e.span for e in have)  # a linked tag overlapping a found one is that one
     extra = []
     for m in _TAG_LINK.finditer(doc.source, span[0], span[1]):
         tag = unescape(m["t"])[1:]
-        if m.span("t") not in seen and tag and not tag.isdigit():
-            extra.append(Entity(tag, m.span("t")))
+        start, end = m.span("t")
+        i = bisect_left(taken, (start, start))
+        clash = (i < len(taken) and taken[i][0] < end) or (i > 0 and taken[i - 1][1] > start)
+        if not clash and tag and not tag.isdigit():
+            extra.append(Entity(tag, (start, end)))
     return tuple(sorted((*have, *extra), key=lambda e: e.span)) if extra else have
 
 
