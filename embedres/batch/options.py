@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from embedres.batch.hostmap import check_host_map
 from embedres.errors import InvalidArgument
 from embedres.export import registry
 from embedres.pipeline import ArchiveMode
@@ -48,6 +49,13 @@ class BatchOptions:
     """Read ``text`` records as HTML (True) or plain text (False); None sniffs."""
     links: bool = False
     """Also cite short links found outside posts."""
+    allow_private: bool = False
+    """Also resolve links on private and loopback addresses (test farms, intranets)."""
+    per_host_interval: float = 0.0
+    """Seconds between request starts to one host; with a ``postgresql://`` cache the spacing
+    holds across every worker of the run."""
+    host_map: tuple[tuple[str, str], ...] = ()
+    """``(host, ip)`` pairs pinning host names to addresses, like curl's ``--resolve``."""
 
     def __post_init__(self) -> None:
         fmt = registry.get(self.format)
@@ -69,8 +77,23 @@ class BatchOptions:
             raise InvalidArgument('archive="capture" needs warc_dir')
         if self.accessed is not None and not isinstance(self.accessed, date):
             raise InvalidArgument("accessed must be a datetime.date")
+        _check_network(self)
         if self.html not in (None, True, False):
             raise InvalidArgument(f"html must be None, True or False, not {self.html!r}")
+
+
+def _check_network(options: BatchOptions) -> None:
+    """Check (and normalise) the network fields that workers rebuild their resolver from."""
+    if not isinstance(options.allow_private, bool):
+        raise InvalidArgument("allow_private must be True or False")
+    interval = options.per_host_interval
+    if (
+        isinstance(interval, bool)
+        or not isinstance(interval, (int, float))
+        or not (0 <= interval < 86400)
+    ):
+        raise InvalidArgument(f"per_host_interval must be seconds in [0, 86400), not {interval!r}")
+    object.__setattr__(options, "host_map", check_host_map(options.host_map))
 
 
 @dataclass(frozen=True, slots=True)

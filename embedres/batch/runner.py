@@ -36,6 +36,11 @@ def run(
     progress: Callable[[int, int | None], None] | None = None,
     resolver: Any = None,
     max_record: int = MAX_RECORD,
+    engine: str = "local",
+    client: Any = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    part_size: int | None = None,
 ) -> BatchReport:
     """Cite every record of ``source`` and append one result line per record to ``out``.
 
@@ -51,6 +56,15 @@ def run(
             lines of a file, the length of a sized iterable, else None.
         resolver: a resolver to share (the caller closes it); None builds one from the options.
         max_record: the longest accepted JSONL line, in characters.
+        engine: ``local`` (this process), ``dask`` or ``spark``: ``source`` is then a JSONL
+            file, a directory or glob of JSONL(.gz)/Parquet files, and ``out`` a file or a
+            directory of parts (:mod:`embedres.batch.engine`); same bytes as ``local``.
+        client: the engine's client (a ``distributed.Client`` or a ``SparkSession``); None
+            starts a LocalCluster of ``workers`` processes, a client of ``scheduler``
+            (``tcp://HOST:PORT``), or a ``local[*]`` Spark session.
+        workers: Dask worker processes of a LocalCluster (default: the CPU count).
+        scheduler: the address of a running Dask scheduler.
+        part_size: records per part (distributed engines).
 
     Returns:
         The counts of cited, failed, skipped and partially failed records.
@@ -63,6 +77,10 @@ def run(
     options = options if options is not None else BatchOptions()
     if not isinstance(options, BatchOptions):
         raise InvalidArgument(f"options must be a BatchOptions, not {type(options).__name__}")
+    if engine != "local" or client is not None or workers or scheduler or part_size:
+        return _distributed(engine, source, out, options, progress, max_record,
+                            client=client, workers=workers, scheduler=scheduler,
+                            part_size=part_size)  # fmt: skip
     skip = done_ids(out, max_record) if _is_path(out) else set()
     counts = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
     with contextlib.ExitStack() as stack:
@@ -82,6 +100,25 @@ def run(
             if progress is not None:
                 progress(done, total)
     return BatchReport(**counts)
+
+
+def _distributed(
+    engine: str,
+    source: Any,
+    out: Any,
+    options: BatchOptions,
+    progress: Any,
+    max_record: int,
+    **kwargs: Any,
+) -> BatchReport:
+    """``run`` on another engine (issue #11): :func:`embedres.batch.engines.run_engine`."""
+    from embedres.batch.engine import PART_SIZE
+    from embedres.batch.engines import run_engine
+
+    kwargs["part_size"] = kwargs["part_size"] or PART_SIZE
+    return run_engine(
+        engine, source, out, options, progress=progress, max_record=max_record, **kwargs
+    )
 
 
 def _open_sink(out: Any, stack: contextlib.ExitStack) -> IO[str]:
