@@ -52,13 +52,27 @@ def register(sub: Any) -> None:
     p.add_argument(
         "--archive", metavar="wayback|save|warc:DIR", help="find (or save, or capture) copies"
     )
-    p.add_argument("--cache", metavar="PATH", help="resolver cache file (SQLite)")
+    p.add_argument(
+        "--cache", metavar="PATH|DSN", help="resolver cache: a SQLite file or postgresql://..."
+    )
     p.add_argument("--links", action="store_true", help="also cite short links outside posts")
     p.add_argument("--accessed", metavar="DATE", help="access date (ISO), default today")
     p.add_argument("--batch", metavar="IN.jsonl", help="JSON Lines input, one article per line")
     p.add_argument("--out", metavar="OUT.jsonl", help="batch output (appended to, resumable)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar in batch mode")
+    _add_engine_options(p)
     p.set_defaults(func=run)
+
+
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    """``--engine``, ``--workers``, ``--scheduler``, ``--part-size`` (issue #11)."""
+    p.add_argument(
+        "--engine", choices=("local", "dask", "spark"), default=None,
+        help="run the batch in this process (local), on Dask or on Spark",
+    )  # fmt: skip
+    p.add_argument("--workers", type=int, metavar="N", help="Dask LocalCluster worker processes")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler")
+    p.add_argument("--part-size", type=int, metavar="N", help="records per Dask/Spark task")
 
 
 def render(citations: list[Citation], fmt: str, style: str = "apa") -> str:
@@ -125,6 +139,33 @@ class _Bar:
             self.bar.close()
 
 
+def _engine(args: argparse.Namespace) -> str:
+    """The engine asked for (``--scheduler`` or ``--workers`` alone mean Dask)."""
+    engine = getattr(args, "engine", None)
+    if engine == "local" and (getattr(args, "scheduler", None) or getattr(args, "workers", None)):
+        raise InvalidArgument("--workers and --scheduler are for --engine dask")
+    if engine is None:
+        engine = (
+            "dask"
+            if getattr(args, "scheduler", None) or getattr(args, "workers", None)
+            else "local"
+        )
+    return str(engine)
+
+
+def _run_distributed(args: argparse.Namespace, options: batch.BatchOptions, engine: str) -> int:
+    """``--batch ... --engine dask|spark``: input and output must be paths."""
+    if args.batch == "-" or not args.out or args.out == "-":
+        raise InvalidArgument(f"--engine {engine} needs --batch and --out paths, not stdin/stdout")
+    if args.scheduler and engine != "dask":
+        raise InvalidArgument("--scheduler is for --engine dask")
+    report = batch.run(
+        args.batch, args.out, options=options, engine=engine, workers=args.workers,
+        scheduler=args.scheduler, part_size=args.part_size, max_record=MAX_RECORD,
+    )  # fmt: skip
+    return 0 if report.clean else 1
+
+
 def _run_batch(args: argparse.Namespace, options: batch.BatchOptions, resolver: Any) -> int:
     """``--batch``: a thin shell over :func:`embedres.batch.run`."""
     source: str | IO[str] = sys.stdin if args.batch == "-" else args.batch
@@ -151,6 +192,8 @@ def run(args: argparse.Namespace) -> int:
     options = _options(args)
     if options.archive is not None and options.offline:
         print("embedres: warning: --offline: nothing is archived", file=sys.stderr)
+    if args.batch and _engine(args) != "local":
+        return _run_distributed(args, options, _engine(args))
     resolver = _make_resolver(args) if options.resolve else None
     try:
         if args.batch:
