@@ -68,6 +68,10 @@ def _check_engine_args(
 ) -> None:
     if engine not in ENGINES:
         raise InvalidArgument(f"engine must be one of {', '.join(ENGINES)}, not {engine!r}")
+    if engine == "local":
+        raise InvalidArgument(
+            "client, workers, scheduler and part_size are for engine dask or spark"
+        )
     for name, value in (("source", source), ("out", out)):
         if not isinstance(value, (str, os.PathLike)):
             raise InvalidArgument(f"engine={engine!r} needs {name} as a path")

@@ -61,7 +61,7 @@ def run(
             directory of parts (:mod:`embedres.batch.engine`); same bytes as ``local``.
         client: the engine's client (a ``distributed.Client`` or a ``SparkSession``); None
             starts a LocalCluster of ``workers`` processes, a client of ``scheduler``
-            (``tcp://HOST:PORT``), or a ``local[*]`` Spark session.
+            (``tcp://HOST:PORT``), or a ``local[*,2]`` Spark session.
         workers: Dask worker processes of a LocalCluster (default: the CPU count).
         scheduler: the address of a running Dask scheduler.
         part_size: records per part (distributed engines).

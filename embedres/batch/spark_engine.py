@@ -41,8 +41,9 @@ def cite_rdd(rdd: Any, options: BatchOptions) -> Any:
     return rdd.mapPartitions(_CiteRecords(options))
 
 
-def local_session(master: str = "local[2,2]") -> Any:
-    """A quiet local SparkSession on loopback whose workers run this Python.
+def local_session(master: str = "local[*,2]") -> Any:
+    """A quiet local SparkSession on loopback whose workers run this Python (``local[*,2]``:
+    every core, and a failed task is retried once).
 
     ``PYSPARK_PYTHON`` would otherwise be whatever ``python3`` is first on PATH, and the driver
     would bind the machine's public address.

@@ -14,20 +14,13 @@ import pytest
 from tests.support import pgserver
 
 
-def _unavailable(reason: str) -> None:
-    """Skip locally; under CI (``CI=true``) a missing server is a failure."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"CI needs this: {reason}")
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def pg_server() -> Iterator[str]:
     """The DSN of a PostgreSQL server: ``$EMBEDRES_TEST_POSTGRES``, else one started here."""
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable("psycopg is not installed (pip install -e '.[postgres]')")
+        pgserver.unavailable("psycopg is not installed (pip install -e '.[postgres]')")
     given = os.environ.get("EMBEDRES_TEST_POSTGRES")
     if given:
         yield given
@@ -35,7 +28,7 @@ def pg_server() -> Iterator[str]:
     try:
         server = pgserver.start()
     except (FileNotFoundError, OSError, subprocess.CalledProcessError) as exc:
-        _unavailable(f"no PostgreSQL server: {exc} (set EMBEDRES_TEST_POSTGRES)")
+        pgserver.unavailable(f"no PostgreSQL server: {exc} (set EMBEDRES_TEST_POSTGRES)")
         return
     try:
         yield server.dsn
@@ -49,11 +42,11 @@ def pg_local() -> Iterator[pgserver.PgServer]:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        _unavailable("psycopg is not installed (pip install -e '.[postgres]')")
+        pgserver.unavailable("psycopg is not installed (pip install -e '.[postgres]')")
     try:
         server = pgserver.start()
     except (FileNotFoundError, OSError, subprocess.CalledProcessError) as exc:
-        _unavailable(f"no PostgreSQL binaries: {exc}")
+        pgserver.unavailable(f"no PostgreSQL binaries: {exc}")
         raise
     try:
         yield server
@@ -92,7 +85,7 @@ def dask_client() -> Iterator[Any]:
     try:
         from distributed import Client, LocalCluster
     except ImportError:
-        _unavailable("dask[distributed] is not installed (pip install -e '.[dask]')")
+        pgserver.unavailable("dask[distributed] is not installed (pip install -e '.[dask]')")
         raise
     cluster = LocalCluster(
         n_workers=2,

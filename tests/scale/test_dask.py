@@ -130,6 +130,8 @@ def test_bad_arguments_fail_before_any_work(tmp_path: Path) -> None:
         batch.run([{"id": "a"}], tmp_path / "o", engine="dask")
     with pytest.raises(InvalidArgument, match="workers"):
         batch.run(src, tmp_path / "o", engine="dask", workers=0)
+    with pytest.raises(InvalidArgument, match="are for engine dask or spark"):
+        batch.run(src, tmp_path / "o", engine="local", workers=2)
     with pytest.raises(CacheError, match="PostgreSQL"):
         opts = BatchOptions(cache="postgresql://x@127.0.0.1:1/db")
         batch.run(src, tmp_path / "o", options=opts, engine="dask")
@@ -185,11 +187,14 @@ def _kill_a_worker_mid_run(f: Any, src: Path, out: Path, client: Any, dsn: str) 
         while len(f.times) - start < 40:
             time.sleep(0.01)
         pids = client.run(os.getpid)
-        os.kill(next(iter(pids.values())), signal.SIGKILL)
+        victim = next(iter(pids.values()))
+        os.kill(victim, signal.SIGKILL)
         t.join(240)
     finally:
         f.latency = 0.0
     assert not errors and not t.is_alive()
+    assert victim not in client.run(os.getpid).values()  # it did die mid-run (and was replaced)
+    assert not out.with_name(out.name + ".parts").exists()
 
 
 _DRIVER = """
@@ -223,6 +228,7 @@ def test_driver_kill_9_then_rerun_resumes(dask_client: Any, pg_dsn: str, tmp_pat
         repeated = f.repeated()
         local = tmp_path / "l.jsonl"
         batch.run(src, local, options=options(pg_dsn))
+        print(f"driver kill: {before} requests before, {total - before} after, {repeated} repeated")
         assert repeated < 0.01 * before, (repeated, before, total)
     assert _same_records(out, local)
     shutil.rmtree(tmp_path / "o.jsonl.parts", ignore_errors=True)

@@ -162,10 +162,14 @@ def test_limiter_holds_across_two_processes(pg_dsn: str, tmp_path: Any, shared: 
         assert sum(pool.map(_resolve_worker, jobs)) == 80
         busiest = busiest_window(f.times)
     assert len(f.times) == 80
+    ts = sorted(f.times)
+    mean = (len(ts) - 1) / (ts[-1] - ts[0])
     if shared:
-        assert busiest <= 21, busiest  # 20/s, +1 for a window that starts on a request
+        # 20/s: +1 for a window that starts on a request, +2 for the jitter between a slot
+        # being granted and the request reaching the server (busy 2-core machines).
+        assert busiest <= 23 and mean <= 21, (busiest, mean)
     else:
-        assert busiest >= 30, busiest  # each process keeps its own 20/s: about twice over
+        assert busiest >= 30 and mean >= 30, (busiest, mean)  # each keeps its own 20/s: 2x
 
 
 @pytest.mark.slow
@@ -197,3 +201,14 @@ def test_postgres_restart_mid_run_pauses_and_continues(pg_local: Any) -> None:
         assert n[0] >= 55  # results written while the server was down may be dropped (logged)
     finally:
         cache.close()
+
+
+def test_a_missing_server_skips_locally_and_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.support.pgserver import unavailable
+
+    monkeypatch.setenv("CI", "false")
+    with pytest.raises(pytest.skip.Exception, match="no server"):
+        unavailable("no server")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="CI needs this: no server"):
+        unavailable("no server")

@@ -17,9 +17,18 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PgServer", "find_bindir", "start"]
+__all__ = ["PgServer", "find_bindir", "start", "unavailable"]
 
 _BINDIRS = ("/usr/lib/postgresql/*/bin", "/usr/local/pgsql/bin")
+
+
+def unavailable(reason: str) -> None:
+    """Skip the test for a missing server or library; under CI (``CI=true``) fail it instead."""
+    import pytest
+
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"CI needs this: {reason}")
+    pytest.skip(reason)
 
 
 def find_bindir() -> Path | None:
