@@ -25,7 +25,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from embedres._version import __version__
@@ -243,8 +243,3 @@ def _concatenate(target: str, layout: Layout, parts: Iterable[int]) -> None:
     except OSError as exc:
         raise InputError(f"cannot write {target!r}: {exc.strerror or exc}") from None
     shutil.rmtree(layout.parts_dir, ignore_errors=True)
-
-
-def part_dict(part: Part) -> dict[str, Any]:
-    """A part as plain data (for logs and manifests)."""
-    return asdict(part)

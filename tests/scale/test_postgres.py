@@ -212,3 +212,48 @@ def test_a_missing_server_skips_locally_and_fails_under_ci(monkeypatch: pytest.M
     monkeypatch.setenv("CI", "true")
     with pytest.raises(pytest.fail.Exception, match="CI needs this: no server"):
         unavailable("no server")
+
+
+def test_a_lost_server_gives_misses_dropped_writes_and_a_paused_limiter(
+    pg_server: str, pg_dsn: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The database disappears under a running store: nothing raises, everything is logged."""
+    import psycopg
+
+    store = PostgresStore(pg_dsn, connect_timeout=1, outage_timeout=0.3)
+    cache, limiter = PostgresCache(store), PostgresRateLimiter(store)
+    cache.put("ns", "k", 1, ttl=60)
+    name = pg_dsn.rpartition("/")[2]
+    with psycopg.connect(pg_server, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE {name} WITH (FORCE)")
+    try:
+        assert cache.get("ns", "k") is None
+        cache.put("ns", "k", 2, ttl=60)
+        wait = limiter.try_acquire("h")
+        assert wait is not None and wait > time.monotonic()
+        limiter.defer("h", time.monotonic() + 5)
+        with pytest.raises(CacheError, match="unavailable"):
+            store.schema_version()
+    finally:
+        store.close()
+        store.close()  # twice is fine
+        with psycopg.connect(pg_server, autocommit=True) as conn:
+            conn.execute(f"CREATE DATABASE {name}")  # for the fixture's teardown
+    text = caplog.text
+    assert "cache read failed" in text and "cache write failed" in text
+    assert "global limiter paused" in text and "deferral of h not stored" in text
+
+
+def test_unreadable_rows_are_misses(pg_dsn: str) -> None:
+    cache = PostgresCache(pg_dsn)
+    try:
+        cache.put("ns", "k", 1, ttl=60)
+        cache.store.run(lambda c: c.execute("UPDATE embedres_cache SET value = '{oops'"))
+        assert cache.get("ns", "k") is None
+        with pytest.raises(InvalidArgument):
+            PostgresRateLimiter(cache.store, per_key={"h": 1})  # type: ignore[dict-item]
+        lim = PostgresRateLimiter(cache.store, per_key={"slow": HostLimits(min_interval=60)})
+        assert lim.limits("slow").min_interval == 60 and lim.limits("x").min_interval == 0
+        lim.close()
+    finally:
+        cache.close()
