@@ -14,8 +14,10 @@ workers keep one row per key (the primary key) and never lose one.
 The limiter spaces request *starts* to a host across all workers with one
 ``INSERT ... ON CONFLICT ... RETURNING`` per hop (a GCRA slot in ``embedres_host_slot``, timed by
 the server's clock so machines need not agree); a ``Retry-After`` deferral moves that host's slot
-for everyone. The concurrency cap stays per process: a global one needs leases, and a lease held
-by a worker killed with ``kill -9`` would block its host until it expired.
+for everyone. The concurrency cap stays per process: a global one needs a lease per request in
+flight. Table leases outlive a worker killed with ``kill -9`` (its host stays blocked until they
+expire); session advisory locks die with it but hold a connection per request in flight, and
+100 workers x 8 threads would pass PostgreSQL's default of 100 connections.
 
 A server that goes away mid-run (restart, failover) pauses the work: the limiter says "try again
 shortly" and cache calls wait up to ``outage_timeout`` seconds for the server to come back, then

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from embedres import batch
 from embedres.batch import BatchOptions
 from tests.support.farm import farm
+from tests.support.pgserver import unavailable
 from tests.support.scale import options, write_input
 
 pytestmark = [pytest.mark.scale, pytest.mark.slow]
@@ -21,7 +23,12 @@ pytestmark = [pytest.mark.scale, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def spark() -> Iterator[Any]:
     """A local[2] SparkSession on loopback whose Python workers run this interpreter."""
-    pytest.importorskip("pyspark", reason="pyspark is not installed (pip install -e '.[spark]')")
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        unavailable("pyspark is not installed (pip install -e '.[spark]')")
+    if shutil.which("java") is None:
+        unavailable("Spark needs Java 17+ (no java on PATH)")
     os.environ["PYSPARK_PYTHON"] = sys.executable
     os.environ["SPARK_LOCAL_IP"] = "127.0.0.1"
     from embedres.batch.spark_engine import local_session
