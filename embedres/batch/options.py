@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from embedres.batch.hostmap import check_host_map
 from embedres.errors import InvalidArgument
 from embedres.export import registry
 from embedres.pipeline import ArchiveMode
@@ -50,6 +51,13 @@ class BatchOptions:
     """Also cite short links found outside posts."""
     shorteners: tuple[str, ...] = ()
     """Extra hosts whose links are short links, resolved like t.co (``--shortener``)."""
+    allow_private: bool = False
+    """Also resolve links on private and loopback addresses (test farms, intranets)."""
+    per_host_interval: float = 0.0
+    """Seconds between request starts to one host; with a ``postgresql://`` cache the spacing
+    holds across every worker of the run."""
+    host_map: tuple[tuple[str, str], ...] = ()
+    """``(host, ip)`` pairs pinning host names to addresses, like curl's ``--resolve``."""
 
     def __post_init__(self) -> None:
         fmt = registry.get(self.format)
@@ -75,8 +83,23 @@ class BatchOptions:
             isinstance(h, str) and h for h in self.shorteners
         ):
             raise InvalidArgument("shorteners must be a tuple of host names")
+        _check_network(self)
         if self.html not in (None, True, False):
             raise InvalidArgument(f"html must be None, True or False, not {self.html!r}")
+
+
+def _check_network(options: BatchOptions) -> None:
+    """Check (and normalise) the network fields that workers rebuild their resolver from."""
+    if not isinstance(options.allow_private, bool):
+        raise InvalidArgument("allow_private must be True or False")
+    interval = options.per_host_interval
+    if (
+        isinstance(interval, bool)
+        or not isinstance(interval, (int, float))
+        or not (0 <= interval < 86400)
+    ):
+        raise InvalidArgument(f"per_host_interval must be seconds in [0, 86400), not {interval!r}")
+    object.__setattr__(options, "host_map", check_host_map(options.host_map))
 
 
 @dataclass(frozen=True, slots=True)

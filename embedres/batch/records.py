@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from embedres.batch.hostmap import network_kwargs
 from embedres.batch.jsonl import Unreadable, id_key
 from embedres.batch.options import BatchOptions, RecordResult
 from embedres.citation import Citation
@@ -25,6 +26,7 @@ def make_resolver(options: BatchOptions) -> Any:
     kwargs: dict[str, Any] = {"offline": options.offline}
     if options.cache:
         kwargs["cache"] = options.cache
+    kwargs.update(network_kwargs(options))
     return Resolver(**kwargs)
 
 

@@ -39,6 +39,11 @@ def run(
     resolver: Any = None,
     max_record: int = MAX_RECORD,
     retry_failed: bool = False,
+    engine: str = "local",
+    client: Any = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    part_size: int | None = None,
 ) -> BatchReport:
     """Cite every record of ``source`` and append one result line per record to ``out``.
 
@@ -56,6 +61,15 @@ def run(
         max_record: the longest accepted JSONL line (bytes of UTF-8 from a file).
         retry_failed: redo the records that ``out`` holds as error records; their old lines
             are removed from ``out`` first (other ids already there are still skipped).
+        engine: ``local`` (this process), ``dask`` or ``spark``: ``source`` is then a JSONL
+            file, a directory or glob of JSONL(.gz)/Parquet files, and ``out`` a file or a
+            directory of parts (:mod:`embedres.batch.engine`); same bytes as ``local``.
+        client: the engine's client (a ``distributed.Client`` or a ``SparkSession``); None
+            starts a LocalCluster of ``workers`` processes, a client of ``scheduler``
+            (``tcp://HOST:PORT``), or a ``local[*,2]`` Spark session.
+        workers: Dask worker processes of a LocalCluster (default: the CPU count).
+        scheduler: the address of a running Dask scheduler.
+        part_size: records per part (distributed engines).
 
     Every input line gives one result line: a line that is not UTF-8, not JSON, nested too
     deep or too long becomes an error record naming its line number, and reading goes on.
@@ -75,6 +89,12 @@ def run(
     options = options if options is not None else BatchOptions()
     if not isinstance(options, BatchOptions):
         raise InvalidArgument(f"options must be a BatchOptions, not {type(options).__name__}")
+    if engine != "local" or client is not None or workers or scheduler or part_size:
+        if retry_failed:
+            raise InvalidArgument("retry_failed is for the local engine")
+        return _distributed(engine, source, out, options, progress, max_record,
+                            client=client, workers=workers, scheduler=scheduler,
+                            part_size=part_size)  # fmt: skip
     earlier = read_results(out, max_record) if _is_path(out) else {}
     failed_before = {k for k, status in earlier.items() if status == "error"}
     if retry_failed and _is_path(out):
@@ -101,6 +121,25 @@ def run(
                 progress(done, total)
     left = 0 if retry_failed else len(failed_before)
     return BatchReport(**counts, earlier_failed=left)
+
+
+def _distributed(
+    engine: str,
+    source: Any,
+    out: Any,
+    options: BatchOptions,
+    progress: Any,
+    max_record: int,
+    **kwargs: Any,
+) -> BatchReport:
+    """``run`` on another engine (issue #11): :func:`embedres.batch.engines.run_engine`."""
+    from embedres.batch.engine import PART_SIZE
+    from embedres.batch.engines import run_engine
+
+    kwargs["part_size"] = kwargs["part_size"] or PART_SIZE
+    return run_engine(
+        engine, source, out, options, progress=progress, max_record=max_record, **kwargs
+    )
 
 
 def _open_sink(out: Any, stack: contextlib.ExitStack) -> IO[str]:

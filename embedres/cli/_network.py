@@ -16,7 +16,11 @@ def add_network_options(p: argparse.ArgumentParser) -> None:
     """Add ``--cache/--no-cache``, ``--allow-private``, ``--allow-host``, ``--user-agent``,
     ``--timeout`` and ``--shortener`` to a subcommand's parser."""
     cache = p.add_mutually_exclusive_group()
-    cache.add_argument("--cache", metavar="PATH", help="SQLite cache file (default: per user)")
+    cache.add_argument(
+        "--cache",
+        metavar="PATH|DSN",
+        help="SQLite cache file (default: per user) or postgresql://...",
+    )
     cache.add_argument("--no-cache", action="store_true", help="do not read or write a cache")
     p.add_argument(
         "--allow-private",

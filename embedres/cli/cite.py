@@ -71,7 +71,19 @@ def register(sub: Any) -> None:
         help="redo the error records already in --out (their old lines are replaced)",
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar in batch mode")
+    _add_engine_options(p)
     p.set_defaults(func=run)
+
+
+def _add_engine_options(p: argparse.ArgumentParser) -> None:
+    """``--engine``, ``--workers``, ``--scheduler``, ``--part-size`` (issue #11)."""
+    p.add_argument(
+        "--engine", choices=("local", "dask", "spark"), default=None,
+        help="run the batch in this process (local), on Dask or on Spark",
+    )  # fmt: skip
+    p.add_argument("--workers", type=int, metavar="N", help="Dask LocalCluster worker processes")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT", help="a running Dask scheduler")
+    p.add_argument("--part-size", type=int, metavar="N", help="records per Dask/Spark task")
 
 
 def render(citations: list[Citation], fmt: str, style: str = "apa") -> str:
@@ -117,7 +129,7 @@ def _options(args: argparse.Namespace) -> batch.BatchOptions:
         format=args.format, style=args.style or "apa", resolve=not args.no_resolve,
         hydrate=not args.no_hydrate, offline=args.offline, archive=mode, warc_dir=warc_dir,
         cache=args.cache, accessed=_accessed(args.accessed), html=args.html, links=args.links,
-        shorteners=tuple(args.shortener),
+        shorteners=tuple(args.shortener), allow_private=args.allow_private,
     )  # fmt: skip
 
 
@@ -144,6 +156,37 @@ class _Bar:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
+
+
+def _engine(args: argparse.Namespace) -> str:
+    """The engine asked for (``--scheduler`` or ``--workers`` alone mean Dask)."""
+    engine = getattr(args, "engine", None)
+    if engine == "local" and (getattr(args, "scheduler", None) or getattr(args, "workers", None)):
+        raise InvalidArgument("--workers and --scheduler are for --engine dask")
+    if engine is None:
+        engine = (
+            "dask"
+            if getattr(args, "scheduler", None) or getattr(args, "workers", None)
+            else "local"
+        )
+    return str(engine)
+
+
+def _run_distributed(args: argparse.Namespace, options: batch.BatchOptions, engine: str) -> int:
+    """``--batch ... --engine dask|spark``: input and output must be paths."""
+    if args.batch == "-" or not args.out or args.out == "-":
+        raise InvalidArgument(f"--engine {engine} needs --batch and --out paths, not stdin/stdout")
+    if args.scheduler and engine != "dask":
+        raise InvalidArgument("--scheduler is for --engine dask")
+    if args.retry_failed:
+        raise InvalidArgument("--retry-failed is for the local engine (rerun to resume a part)")
+    report = batch.run(
+        args.batch, args.out, options=options, engine=engine, workers=args.workers,
+        scheduler=args.scheduler, part_size=args.part_size, max_record=MAX_RECORD,
+    )  # fmt: skip
+    if report.failed or report.earlier_failed:
+        return 1
+    return 1 if args.strict and report.partial else 0
 
 
 def _run_batch(args: argparse.Namespace, options: batch.BatchOptions, resolver: Any) -> int:
@@ -180,6 +223,8 @@ def run(args: argparse.Namespace) -> int:
     options = _options(args)
     if options.archive is not None and options.offline:
         print("embedres: warning: --offline: nothing is archived", file=sys.stderr)
+    if args.batch and _engine(args) != "local":
+        return _run_distributed(args, options, _engine(args))
     resolver = _make_resolver(args) if options.resolve else None
     try:
         if args.batch:

@@ -38,6 +38,7 @@ from embedres.net.options import (
     check_user_agent,
 )
 from embedres.net.policy import DEFAULT_PORTS, AddressPolicy
+from embedres.net.postgres import PostgresCache, PostgresRateLimiter, is_postgres
 from embedres.net.ratelimit import HostLimits, InProcessRateLimiter, RateLimiter
 
 if TYPE_CHECKING:  # requests is imported on first use only: the pure half needs no sockets
@@ -67,8 +68,8 @@ class NetworkConfig:
 
     cache: str | None = "default"
     """``"default"`` (a SQLite file in the platform cache directory, disabled with a warning
-    when it cannot be opened), the path of a SQLite file, or None for no cache. A location
-    string, so other stores (``postgresql://...``) can be named here later."""
+    when it cannot be opened), the path of a SQLite file, a ``postgresql://`` DSN (a cache and
+    a global per-host limiter shared by every worker: :mod:`embedres.net.postgres`), or None."""
     offline: bool = False
     """No socket is opened: answers come only from the cache."""
     allow_private: bool = False
@@ -197,6 +198,15 @@ class Network:
             self._owns_cache = False
         else:
             self.cache, self._owns_cache = _open_cache(config.cache), True
+        if limiter is None and isinstance(self.cache, PostgresCache):
+            # A shared store: the per-host spacing and Retry-After deferrals become global.
+            self.limiter = PostgresRateLimiter(
+                self.cache.store,
+                HostLimits(
+                    min_interval=config.per_host_interval,
+                    max_concurrent=config.per_host_concurrency,
+                ),
+            )
 
     @property
     def offline(self) -> bool:
@@ -249,4 +259,6 @@ def _open_cache(location: str | None) -> Cache | None:
         except CacheError as exc:  # a read-only home must not stop resolution
             log.warning("network cache disabled: %s", exc)
             return None
+    if is_postgres(location):
+        return PostgresCache(location)
     return SQLiteCache(location)

@@ -266,4 +266,3 @@ def test_cite_archives_a_tweet_through_its_json_capture(wayback: FakeWayback, ne
     (snap,) = citation.snapshots
     assert "tweet-result?id=20&" in snap.original_url
     assert not any("rejected" in w for w in citation.warnings)
-

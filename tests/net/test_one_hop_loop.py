@@ -80,7 +80,14 @@ def _pacing_classes(tree: ast.Module) -> set[str]:
 
 
 def test_one_pacer_module() -> None:
-    """Issue #10: pacing lives in ``net/ratelimit.py`` only (no second Pacer beside it)."""
+    """Issue #10: pacing lives in ``net/ratelimit.py`` only (no second Pacer beside it).
+
+    Issue #11 adds one backend of the same ``RateLimiter`` Protocol whose state is in
+    PostgreSQL (``net/postgres.py``): it keeps its per-process cap with ratelimit's own class.
+    """
     owners = {str(p.relative_to(_ROOT)) for p, tree in _modules() if _pacing_classes(tree)}
-    assert owners == {"net/ratelimit.py"}
+    assert owners == {"net/ratelimit.py", "net/postgres.py"}
+    assert _pacing_classes(ast.parse((_ROOT / "net/postgres.py").read_text())) == {
+        "PostgresRateLimiter"
+    }
     assert _pacing_classes(ast.parse("class LimiterPacer:\n    pass\n")) == {"LimiterPacer"}

@@ -1,0 +1,245 @@
+"""The engine-neutral half of a distributed batch: part files, resume, the final output.
+
+A run is a list of input :class:`~embedres.batch.sources.Part` s. :func:`cite_part` (a plain
+function of picklable arguments, which any engine's worker calls) cites one part and writes
+``part-INDEX.jsonl`` through a temporary file and an atomic rename, so a part file is there
+whole or not at all; an existing part is not redone. That gives the guarantees:
+
+* **exactly once**: a task retried after a worker died rewrites the same part with the same
+  bytes; a part never holds a record twice and the output never holds a part twice;
+* **resume**: after the driver dies, the same command skips the finished parts, and the shared
+  cache answers the links of the parts that were in flight;
+* **same bytes**: the parts, concatenated in order, are the local engine's output.
+
+Output ``OUT`` is a file (the parts live in ``OUT.parts/`` until they are concatenated into
+``OUT``) or a directory (``OUT/`` ends with a slash or exists: the parts stay, with
+``manifest.json``). The driver holds only counts, so its memory does not grow with the input.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from embedres._version import __version__
+from embedres.batch.jsonl import BLANK, MAX_RECORD, done_ids
+from embedres.batch.options import BatchOptions, BatchReport
+from embedres.batch.records import Session, result_of
+from embedres.batch.sources import Part, plan, read_part
+from embedres.errors import InputError
+
+__all__ = ["Layout", "PartCounts", "cite_part", "run_parts"]
+
+PART_SIZE = 2000
+"""Records per part by default: small enough to spread, big enough to amortise a task."""
+
+Mapper = Callable[[Iterator[Part], "Layout", BatchOptions], Iterator["PartCounts"]]
+"""An engine: cites every part (in any order) and yields their counts."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartCounts:
+    """What one part held (``BatchReport`` fields), returned by a worker to the driver."""
+
+    index: int
+    ok: int = 0
+    failed: int = 0
+    skipped: int = 0
+    partial: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """Where the parts of a run go (picklable: workers get a copy)."""
+
+    parts_dir: str
+    """The directory of ``part-INDEX.jsonl`` files."""
+    max_record: int = MAX_RECORD
+    """The longest accepted JSONL line."""
+    skip: frozenset[str] = frozenset()
+    """Ids already in an existing output file (resume of a run that finished)."""
+
+    def part_path(self, index: int) -> str:
+        """The final path of part ``index``."""
+        return os.path.join(self.parts_dir, f"part-{index:05d}.jsonl")
+
+
+def _recount(path: str, index: int) -> PartCounts:
+    counts = {"ok": 0, "failed": 0}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            counts["ok" if json.loads(line).get("status") == "ok" else "failed"] += 1
+    return PartCounts(index, **counts)
+
+
+def cite_part(part: Part, layout: Layout, options: BatchOptions) -> PartCounts:
+    """Cite one part into its part file (atomically); an existing part file is not redone.
+
+    Args:
+        part: the slice of input.
+        layout: where part files go.
+        options: the batch options (each call builds its own resolver from them).
+
+    Returns:
+        The counts of the part.
+
+    Raises:
+        InputError: the part cannot be read or written.
+    """
+    final = layout.part_path(part.index)
+    if os.path.exists(final):
+        return _recount(final, part.index)
+    counts = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
+    tmp = f"{final}.{uuid.uuid4().hex}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as out, Session(options) as session:
+            for number, rec in read_part(part, layout.max_record):
+                result = None if rec is BLANK else result_of(session, number, rec, layout.skip)
+                if result is not None:
+                    counts["ok" if result.ok else "failed"] += 1
+                    counts["partial"] += result.partial
+                    out.write(json.dumps(result.record, ensure_ascii=False) + "\n")
+                elif rec is not BLANK:
+                    counts["skipped"] += 1
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, final)  # a retried task writes the same bytes: still exactly once
+    except OSError as exc:
+        raise InputError(f"cannot write {final!r}: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    return PartCounts(part.index, **counts)
+
+
+def _fingerprint(source: Any, options: BatchOptions, part_size: int) -> dict[str, Any]:
+    opts = {k: (str(v) if v is not None else None) for k, v in _options_dict(options).items()}
+    digest = hashlib.sha256(json.dumps(opts, sort_keys=True).encode()).hexdigest()[:16]
+    return {"input": os.fspath(source), "part_size": part_size, "options": digest}
+
+
+def _options_dict(options: BatchOptions) -> dict[str, Any]:
+    return {name: getattr(options, name) for name in options.__dataclass_fields__}
+
+
+def _check_plan(parts_dir: str, stamp: dict[str, Any]) -> None:
+    """Refuse to mix the parts of two different runs in one place."""
+    path = os.path.join(parts_dir, "plan.json")
+    if os.path.exists(path):
+        with open(path, encoding="utf-8") as fh:
+            old = json.load(fh)
+        if old != stamp:
+            raise InputError(
+                f"{parts_dir} holds parts of a run with other input or options; "
+                "remove it to start over"
+            )
+        return
+    with open(path + ".tmp", "w", encoding="utf-8") as fh:
+        json.dump(stamp, fh)
+    os.replace(path + ".tmp", path)
+
+
+def run_parts(
+    mapper: Mapper,
+    source: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    options: BatchOptions,
+    *,
+    part_size: int = PART_SIZE,
+    max_record: int = MAX_RECORD,
+    progress: Callable[[int, int | None], None] | None = None,
+) -> BatchReport:
+    """Plan ``source``, let ``mapper`` cite the parts, then write ``out`` (see the module).
+
+    Raises:
+        InputError: the input cannot be read, or the output written.
+    """
+    target = os.fspath(out)
+    as_dir = target.endswith(("/", os.sep)) or os.path.isdir(target)
+    parts_dir = target if as_dir else target + ".parts"
+    if not as_dir and _finish_concatenation(target, parts_dir):
+        return BatchReport(skipped=len(done_ids(target, max_record)))
+    try:
+        os.makedirs(parts_dir, exist_ok=True)
+        stamp = _fingerprint(source, options, part_size)
+        _check_plan(parts_dir, stamp)
+    except OSError as exc:
+        raise InputError(f"cannot write {parts_dir!r}: {exc.strerror or exc}") from None
+    skip = frozenset(done_ids(target, max_record)) if not as_dir else frozenset()
+    layout = Layout(parts_dir, max_record, skip)
+    totals = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
+    parts: list[int] = []
+    done = 0
+    if progress is not None:
+        progress(0, None)
+    for counts in mapper(plan(source, part_size), layout, options):
+        parts.append(counts.index)
+        for name in totals:
+            totals[name] += getattr(counts, name)
+        done += counts.ok + counts.failed + counts.skipped
+        if progress is not None:
+            progress(done, None)
+    parts.sort()
+    if as_dir:
+        _write_manifest(parts_dir, layout, parts, stamp, totals)
+    else:
+        _concatenate(target, layout, parts)
+    return BatchReport(**totals)
+
+
+def _write_manifest(
+    parts_dir: str, layout: Layout, parts: list[int], stamp: dict[str, Any], totals: dict[str, int]
+) -> None:
+    manifest = {
+        "embedres": __version__,
+        **stamp,
+        "parts": [os.path.basename(layout.part_path(i)) for i in parts],
+        **totals,
+    }
+    path = os.path.join(parts_dir, "manifest.json")
+    with open(path + ".tmp", "w", encoding="utf-8") as fh:
+        json.dump(manifest, fh, indent=1)
+    os.replace(path + ".tmp", path)
+
+
+def _finish_concatenation(target: str, parts_dir: str) -> bool:
+    """Complete a concatenation the driver was killed in (True: the run had finished)."""
+    marker = os.path.join(parts_dir, "concatenated")
+    if not os.path.exists(marker):
+        return False
+    if os.path.exists(target + ".tmp"):
+        os.replace(target + ".tmp", target)
+    shutil.rmtree(parts_dir, ignore_errors=True)
+    return True
+
+
+def _concatenate(target: str, layout: Layout, parts: Iterable[int]) -> None:
+    """Append the parts, in order, to ``target`` (atomically), then remove them.
+
+    The ``concatenated`` marker, written once the whole new file is on disk, tells a rerun
+    after a crash here to finish the rename instead of appending the parts a second time.
+    """
+    tmp = target + ".tmp"
+    try:
+        with open(tmp, "wb") as dst:
+            if os.path.exists(target):
+                with open(target, "rb") as src:
+                    shutil.copyfileobj(src, dst)
+            for index in parts:
+                with open(layout.part_path(index), "rb") as src:
+                    shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.fsync(dst.fileno())
+        with open(os.path.join(layout.parts_dir, "concatenated"), "w", encoding="utf-8"):
+            pass
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise InputError(f"cannot write {target!r}: {exc.strerror or exc}") from None
+    shutil.rmtree(layout.parts_dir, ignore_errors=True)

@@ -1,0 +1,365 @@
+"""PostgreSQL as the shared store of many workers: the cache and a global per-host limiter.
+
+One server holds what every process and machine of a scale-out run shares::
+
+    store = PostgresStore("postgresql://embedres@db/embedres")   # checks the server at once
+    cache = PostgresCache(store)            # the resolution and oEmbed cache (a Cache)
+    limiter = PostgresRateLimiter(store, HostLimits(min_interval=0.2, max_concurrent=8))
+
+The schema is created on first use, under an advisory lock so that workers starting together do
+not race, and versioned in ``embedres_meta``; a newer schema than this embedres knows is refused.
+Every statement is one round trip in autocommit mode, so concurrent upserts from any number of
+workers keep one row per key (the primary key) and never lose one.
+
+The limiter spaces request *starts* to a host across all workers with one
+``INSERT ... ON CONFLICT ... RETURNING`` per hop (a GCRA slot in ``embedres_host_slot``, timed by
+the server's clock so machines need not agree); a ``Retry-After`` deferral moves that host's slot
+for everyone. The concurrency cap stays per process: a global one needs a lease per request in
+flight. Table leases outlive a worker killed with ``kill -9`` (its host stays blocked until they
+expire); session advisory locks die with it but hold a connection per request in flight, and
+100 workers x 8 threads would pass PostgreSQL's default of 100 connections.
+
+A server that goes away mid-run (restart, failover) pauses the work: the limiter says "try again
+shortly" and cache calls wait up to ``outage_timeout`` seconds for the server to come back, then
+give a miss or drop the write (logged), like the SQLite cache. psycopg (3) and psycopg-pool are
+imported here only (the ``postgres`` extra).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from embedres.errors import CacheError, InvalidArgument
+from embedres.net.ratelimit import HostLimits, InProcessRateLimiter
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "PostgresCache",
+    "PostgresRateLimiter",
+    "PostgresStore",
+    "is_postgres",
+]
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+"""The schema this module creates and understands (``embedres_meta.schema_version``)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS embedres_meta (name text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS embedres_cache (
+    namespace text NOT NULL,
+    key text NOT NULL,
+    value text NOT NULL,
+    expires timestamptz NOT NULL,
+    PRIMARY KEY (namespace, key)
+);
+CREATE INDEX IF NOT EXISTS embedres_cache_expires ON embedres_cache (expires);
+CREATE TABLE IF NOT EXISTS embedres_host_slot (
+    host text PRIMARY KEY,
+    tat timestamptz NOT NULL,
+    token text NOT NULL DEFAULT ''
+);
+"""
+_LOCK_ID = 0x656D6265  # pg_advisory_xact_lock key: "embe"
+_PURGE_EVERY = 1000  # puts between sweeps of expired rows
+
+# A slot is taken only when the host's theoretical arrival time (tat) has passed; the token says
+# whether this statement took it (RETURNING sees only the new row). statement_timestamp() is
+# fixed within the statement and the row lock orders concurrent ones.
+_TAKE = """
+INSERT INTO embedres_host_slot AS h (host, tat, token)
+VALUES (%(h)s, statement_timestamp() + make_interval(secs => %(iv)s), %(tok)s)
+ON CONFLICT (host) DO UPDATE SET
+    tat = CASE WHEN h.tat <= statement_timestamp()
+               THEN statement_timestamp() + make_interval(secs => %(iv)s) ELSE h.tat END,
+    token = CASE WHEN h.tat <= statement_timestamp() THEN %(tok)s ELSE h.token END
+RETURNING h.token = %(tok)s, EXTRACT(EPOCH FROM (h.tat - statement_timestamp()))::float8
+"""
+_DEFER = """
+INSERT INTO embedres_host_slot AS h (host, tat)
+VALUES (%(h)s, statement_timestamp() + make_interval(secs => %(s)s))
+ON CONFLICT (host) DO UPDATE SET
+    tat = GREATEST(h.tat, statement_timestamp() + make_interval(secs => %(s)s))
+"""
+_OUTAGE_RETRY = 0.5  # seconds a limiter caller waits before asking a missing server again
+
+T = TypeVar("T")
+
+
+def is_postgres(location: object) -> bool:
+    """True for a ``postgresql://`` (or ``postgres://``) DSN.
+
+    >>> is_postgres("postgresql://u@127.0.0.1:5432/db"), is_postgres("cache.sqlite")
+    (True, False)
+    """
+    return isinstance(location, str) and location.startswith(("postgresql://", "postgres://"))
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+class PostgresStore:
+    """A connection pool to one PostgreSQL database, with the embedres schema in it.
+
+    Args:
+        dsn: a ``postgresql://`` URL (libpq parameters such as ``connect_timeout`` allowed).
+        max_connections: the pool's size (one per worker thread is plenty).
+        connect_timeout: seconds to wait for the server when connecting.
+        outage_timeout: seconds a cache call waits for a server that went away.
+
+    Raises:
+        InvalidArgument: ``dsn`` is not a ``postgresql://`` URL.
+        CacheError: psycopg is not installed, or the server cannot be reached or used (a
+            one-line message, before any work starts).
+    """
+
+    def __init__(
+        self,
+        dsn: str,
+        *,
+        max_connections: int = 16,
+        connect_timeout: float = 5.0,
+        outage_timeout: float = 30.0,
+    ) -> None:
+        if not is_postgres(dsn):
+            raise InvalidArgument("a PostgreSQL cache needs a postgresql:// URL")
+        try:
+            import psycopg
+            import psycopg_pool
+        except ImportError:
+            raise CacheError(
+                "a postgresql:// cache needs psycopg: pip install 'embedres[postgres]'"
+            ) from None
+        self._psycopg = psycopg
+        self._errors: tuple[type[BaseException], ...] = (
+            psycopg.OperationalError,
+            psycopg.InterfaceError,
+            psycopg_pool.PoolTimeout,
+        )
+        self.outage_timeout = outage_timeout
+        self._connect_timeout = max(1, round(connect_timeout))
+        try:
+            with psycopg.connect(dsn, connect_timeout=self._connect_timeout) as conn:
+                self._create_schema(conn)
+        except psycopg.Error as exc:
+            raise CacheError(f"cannot use PostgreSQL cache: {_one_line(exc)}") from None
+        self._pool = psycopg_pool.ConnectionPool(
+            dsn,
+            min_size=1,
+            max_size=max_connections,
+            kwargs={"autocommit": True, "connect_timeout": self._connect_timeout},
+            timeout=connect_timeout,
+            open=True,
+        )
+        self._closed = False
+
+    def _create_schema(self, conn: Any) -> None:
+        with conn.transaction():
+            conn.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_ID,))
+            conn.execute(_SCHEMA)
+            conn.execute(
+                "INSERT INTO embedres_meta (name, value) VALUES ('schema_version', %s)"
+                " ON CONFLICT (name) DO NOTHING",
+                (str(SCHEMA_VERSION),),
+            )
+            row = conn.execute(
+                "SELECT value FROM embedres_meta WHERE name = 'schema_version'"
+            ).fetchone()
+        found = int(row[0]) if row and str(row[0]).isdigit() else -1
+        if found != SCHEMA_VERSION:
+            raise CacheError(
+                f"PostgreSQL cache has schema version {row[0] if row else None}; "
+                f"this embedres uses {SCHEMA_VERSION}"
+            )
+
+    def schema_version(self) -> int:
+        """The schema version recorded in the database."""
+        row = self.run(
+            lambda c: c.execute(
+                "SELECT value FROM embedres_meta WHERE name = 'schema_version'"
+            ).fetchone()
+        )
+        return int(row[0])
+
+    def run(self, fn: Callable[[Any], T], *, wait: float | None = None) -> T:
+        """Call ``fn(connection)``, retrying while the server is away.
+
+        Args:
+            fn: one statement (or a few) on a pooled autocommit connection.
+            wait: seconds to keep retrying (None: ``outage_timeout``; 0: one attempt).
+
+        Raises:
+            CacheError: the server did not answer within ``wait`` seconds.
+        """
+        give_up = time.monotonic() + (self.outage_timeout if wait is None else wait)
+        delay = 0.1
+        while True:
+            try:
+                with self._pool.connection() as conn:
+                    return fn(conn)
+            except self._errors as exc:
+                if time.monotonic() + delay > give_up:
+                    raise CacheError(f"PostgreSQL unavailable: {_one_line(exc)}") from None
+                log.warning("PostgreSQL unavailable (%s); retrying", _one_line(exc))
+            time.sleep(delay)
+            delay = min(delay * 2, 2.0)
+
+    def close(self) -> None:
+        """Close the pool's connections. Safe to call twice."""
+        if not self._closed:
+            self._closed = True
+            self._pool.close()
+
+
+class PostgresCache:
+    """A :class:`~embedres.net.cache.Cache` in PostgreSQL, shared by every worker.
+
+    Args:
+        store: a :class:`PostgresStore`, or a DSN to open one (then closed by :meth:`close`).
+
+    Raises:
+        CacheError: the server cannot be reached (see :class:`PostgresStore`).
+    """
+
+    def __init__(self, store: PostgresStore | str) -> None:
+        self._owns = not isinstance(store, PostgresStore)
+        self.store = PostgresStore(store) if isinstance(store, str) else store
+        self._puts = 0
+        self._lock = threading.Lock()
+
+    def get(self, namespace: str, key: str) -> Any | None:
+        """The value under (namespace, key) if not expired, else None (also when unreadable)."""
+        try:
+            row = self.store.run(
+                lambda c: c.execute(
+                    "SELECT value FROM embedres_cache WHERE namespace = %s AND key = %s"
+                    " AND expires > now()",
+                    (namespace, key),
+                ).fetchone()
+            )
+        except CacheError as exc:
+            log.warning("cache read failed: %s", exc)
+            return None
+        if row is None:
+            return None
+        try:
+            return json.loads(row[0])
+        except (TypeError, ValueError):
+            return None
+
+    def put(self, namespace: str, key: str, value: Any, *, ttl: float) -> None:
+        """Store ``value`` for ``ttl`` seconds (the last writer wins).
+
+        Raises:
+            InvalidArgument: ``value`` is not JSON-able or ``ttl`` is not a number.
+        """
+        if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
+            raise InvalidArgument("ttl must be a number of seconds")
+        try:
+            text = json.dumps(value, ensure_ascii=False, allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgument(f"cache values must be JSON-able: {exc}") from None
+        with self._lock:
+            self._puts += 1
+            purge = self._puts % _PURGE_EVERY == 0
+
+        def write(c: Any) -> None:
+            c.execute(
+                "INSERT INTO embedres_cache AS e (namespace, key, value, expires)"
+                " VALUES (%s, %s, %s, now() + make_interval(secs => %s))"
+                " ON CONFLICT (namespace, key) DO UPDATE"
+                " SET value = EXCLUDED.value, expires = EXCLUDED.expires",
+                (namespace, key, text, float(ttl)),
+            )
+            if purge:
+                c.execute("DELETE FROM embedres_cache WHERE expires <= now()")
+
+        try:
+            self.store.run(write)
+        except CacheError as exc:
+            log.warning("cache write failed: %s", exc)
+
+    def close(self) -> None:
+        """Close the store if this cache opened it."""
+        if self._owns:
+            self.store.close()
+
+
+class PostgresRateLimiter:
+    """A :class:`~embedres.net.ratelimit.RateLimiter` whose spacing and deferrals are global.
+
+    Request starts to one key are ``min_interval`` apart across every process that shares the
+    database; :meth:`defer` (a ``Retry-After``) parks the key for all of them. The concurrency
+    cap ``max_concurrent`` applies per process (see the module docstring).
+
+    Args:
+        store: the :class:`PostgresStore`.
+        default: limits for keys without their own entry.
+        per_key: limits for particular keys.
+    """
+
+    def __init__(
+        self,
+        store: PostgresStore,
+        default: HostLimits | None = None,
+        *,
+        per_key: Mapping[str, HostLimits] | None = None,
+    ) -> None:
+        self.store = store
+        self._default = default or HostLimits()
+        self._per_key = dict(per_key or {})
+        if not all(isinstance(x, HostLimits) for x in (self._default, *self._per_key.values())):
+            raise InvalidArgument("limits must be HostLimits values")
+        caps = {k: HostLimits(max_concurrent=v.max_concurrent) for k, v in self._per_key.items()}
+        self._local = InProcessRateLimiter(
+            HostLimits(max_concurrent=self._default.max_concurrent), per_key=caps
+        )
+
+    def limits(self, key: str) -> HostLimits:
+        """The limits that apply to ``key``."""
+        return self._per_key.get(key, self._default)
+
+    def try_acquire(self, key: str) -> float | None:
+        """Take a slot for ``key`` now (None), or return the monotonic time to try again."""
+        wait = self._local.try_acquire(key)  # this process's concurrency cap first
+        if wait is not None:
+            return wait
+        token = uuid.uuid4().hex
+        params = {"h": key, "iv": float(self.limits(key).min_interval), "tok": token}
+        try:
+            taken, seconds = self.store.run(lambda c: c.execute(_TAKE, params).fetchone(), wait=0)
+        except CacheError as exc:
+            self._local.release(key)
+            log.warning("global limiter paused: %s", exc)
+            return time.monotonic() + _OUTAGE_RETRY
+        if taken:
+            return None
+        self._local.release(key)
+        return time.monotonic() + max(float(seconds), 0.0)
+
+    def release(self, key: str) -> None:
+        """Give back a slot taken by :meth:`try_acquire`."""
+        self._local.release(key)
+
+    def defer(self, key: str, until: float) -> None:
+        """Start no request for ``key`` before monotonic time ``until``, in every worker."""
+        seconds = until - time.monotonic()
+        if seconds <= 0:
+            return
+        try:
+            self.store.run(lambda c: c.execute(_DEFER, {"h": key, "s": seconds}))
+        except CacheError as exc:
+            log.warning("global limiter: deferral of %s not stored: %s", key, exc)
+        self._local.defer(key, until)
+
+    def close(self) -> None:
+        """Nothing to release (the store belongs to its opener)."""
