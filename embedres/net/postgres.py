@@ -14,10 +14,11 @@ workers keep one row per key (the primary key) and never lose one.
 The limiter spaces request *starts* to a host across all workers with one
 ``INSERT ... ON CONFLICT ... RETURNING`` per hop (a GCRA slot in ``embedres_host_slot``, timed by
 the server's clock so machines need not agree); a ``Retry-After`` deferral moves that host's slot
-for everyone. The concurrency cap stays per process: a global one needs a lease per request in
-flight. Table leases outlive a worker killed with ``kill -9`` (its host stays blocked until they
-expire); session advisory locks die with it but hold a connection per request in flight, and
-100 workers x 8 threads would pass PostgreSQL's default of 100 connections.
+for everyone. The concurrency cap is global too: a request in flight holds a lease, one of
+``max_concurrent`` rows per host in ``embedres_host_lease``, taken with ``FOR UPDATE SKIP
+LOCKED`` and given back when it ends. A lease carries an expiry (``lease_ttl``, longer than any
+request's deadline), so the slots of a worker killed with ``kill -9`` come back by themselves
+instead of blocking the host for good; no connection is held while a request is in flight.
 
 A server that goes away mid-run (restart, failover) pauses the work: the limiter says "try again
 shortly" and cache calls wait up to ``outage_timeout`` seconds for the server to come back, then
@@ -36,7 +37,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from embedres.errors import CacheError, InvalidArgument
-from embedres.net.ratelimit import HostLimits, InProcessRateLimiter
+from embedres.net.ratelimit import HostLimits
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -66,6 +67,13 @@ CREATE TABLE IF NOT EXISTS embedres_host_slot (
     tat timestamptz NOT NULL,
     token text NOT NULL DEFAULT ''
 );
+CREATE TABLE IF NOT EXISTS embedres_host_lease (
+    host text NOT NULL,
+    slot integer NOT NULL,
+    holder text NOT NULL DEFAULT '',
+    expires timestamptz NOT NULL DEFAULT '-infinity',
+    PRIMARY KEY (host, slot)
+);
 """
 _LOCK_ID = 0x656D6265  # pg_advisory_xact_lock key: "embe"
 _PURGE_EVERY = 1000  # puts between sweeps of expired rows
@@ -88,6 +96,26 @@ VALUES (%(h)s, statement_timestamp() + make_interval(secs => %(s)s))
 ON CONFLICT (host) DO UPDATE SET
     tat = GREATEST(h.tat, statement_timestamp() + make_interval(secs => %(s)s))
 """
+# One lease row per slot (created once per host and cap); a free or expired one is taken.
+_SLOTS = """
+INSERT INTO embedres_host_lease (host, slot)
+SELECT %(h)s, n FROM generate_series(0, %(cap)s - 1) AS n
+ON CONFLICT DO NOTHING
+"""
+_LEASE = """
+UPDATE embedres_host_lease SET holder = %(tok)s,
+    expires = statement_timestamp() + make_interval(secs => %(ttl)s)
+WHERE (host, slot) = (
+    SELECT host, slot FROM embedres_host_lease
+    WHERE host = %(h)s AND slot < %(cap)s AND expires <= statement_timestamp()
+    ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED)
+RETURNING slot
+"""
+_UNLEASE = """
+UPDATE embedres_host_lease SET holder = '', expires = '-infinity'
+WHERE host = %(h)s AND slot = %(slot)s AND holder = %(tok)s
+"""
+_BUSY_RETRY = 0.02  # seconds before asking again for a lease on a host at its cap
 _OUTAGE_RETRY = 0.5  # seconds a limiter caller waits before asking a missing server again
 
 T = TypeVar("T")
@@ -295,16 +323,18 @@ class PostgresCache:
 
 
 class PostgresRateLimiter:
-    """A :class:`~embedres.net.ratelimit.RateLimiter` whose spacing and deferrals are global.
+    """A :class:`~embedres.net.ratelimit.RateLimiter` whose limits hold across all workers.
 
-    Request starts to one key are ``min_interval`` apart across every process that shares the
-    database; :meth:`defer` (a ``Retry-After``) parks the key for all of them. The concurrency
-    cap ``max_concurrent`` applies per process (see the module docstring).
+    Request starts to one key are ``min_interval`` apart, at most ``max_concurrent`` requests
+    to it are in flight, and :meth:`defer` (a ``Retry-After``) parks the key, across every
+    process that shares the database (see the module docstring).
 
     Args:
         store: the :class:`PostgresStore`.
         default: limits for keys without their own entry.
         per_key: limits for particular keys.
+        lease_ttl: seconds after which a lease not given back (a killed worker's) is free
+            again; keep it above the longest request.
     """
 
     def __init__(
@@ -313,42 +343,83 @@ class PostgresRateLimiter:
         default: HostLimits | None = None,
         *,
         per_key: Mapping[str, HostLimits] | None = None,
+        lease_ttl: float = 120.0,
     ) -> None:
         self.store = store
         self._default = default or HostLimits()
         self._per_key = dict(per_key or {})
         if not all(isinstance(x, HostLimits) for x in (self._default, *self._per_key.values())):
             raise InvalidArgument("limits must be HostLimits values")
-        caps = {k: HostLimits(max_concurrent=v.max_concurrent) for k, v in self._per_key.items()}
-        self._local = InProcessRateLimiter(
-            HostLimits(max_concurrent=self._default.max_concurrent), per_key=caps
-        )
+        if isinstance(lease_ttl, bool) or not isinstance(lease_ttl, (int, float)) or lease_ttl <= 0:
+            raise InvalidArgument("lease_ttl must be a number of seconds > 0")
+        self._ttl = float(lease_ttl)
+        self._lock = threading.Lock()
+        self._held: dict[str, list[tuple[int, str]]] = {}
+        self._slots_made: set[tuple[str, int]] = set()
+        self._parked: dict[str, float] = {}  # Retry-After deferrals this process was told
 
     def limits(self, key: str) -> HostLimits:
         """The limits that apply to ``key``."""
         return self._per_key.get(key, self._default)
 
+    def _lease(self, key: str, cap: int, token: str) -> int | None:
+        params = {"h": key, "cap": cap, "tok": token, "ttl": self._ttl}
+
+        def take(c: Any) -> Any:
+            if (key, cap) not in self._slots_made:
+                c.execute(_SLOTS, params)
+            return c.execute(_LEASE, params).fetchone()
+
+        row = self.store.run(take, wait=0)
+        with self._lock:
+            self._slots_made.add((key, cap))
+        return None if row is None else int(row[0])
+
+    def _unlease(self, key: str, slot: int, token: str) -> None:
+        params = {"h": key, "slot": slot, "tok": token}
+        try:
+            self.store.run(lambda c: c.execute(_UNLEASE, params))
+        except CacheError as exc:  # the lease expires by itself
+            log.warning("global limiter: lease of %s not given back: %s", key, exc)
+
     def try_acquire(self, key: str) -> float | None:
         """Take a slot for ``key`` now (None), or return the monotonic time to try again."""
-        wait = self._local.try_acquire(key)  # this process's concurrency cap first
-        if wait is not None:
-            return wait
+        with self._lock:
+            parked = self._parked.get(key, 0.0)
+        if parked > time.monotonic():
+            return parked
+        lim = self.limits(key)
         token = uuid.uuid4().hex
-        params = {"h": key, "iv": float(self.limits(key).min_interval), "tok": token}
         try:
-            taken, seconds = self.store.run(lambda c: c.execute(_TAKE, params).fetchone(), wait=0)
+            slot = self._lease(key, lim.max_concurrent, token)
+            if slot is None:
+                return time.monotonic() + _BUSY_RETRY
+            params = {"h": key, "iv": float(lim.min_interval), "tok": token}
+            try:
+                taken, seconds = self.store.run(
+                    lambda c: c.execute(_TAKE, params).fetchone(), wait=0
+                )
+            except CacheError:
+                self._unlease(key, slot, token)
+                raise
         except CacheError as exc:
-            self._local.release(key)
             log.warning("global limiter paused: %s", exc)
             return time.monotonic() + _OUTAGE_RETRY
-        if taken:
-            return None
-        self._local.release(key)
-        return time.monotonic() + max(float(seconds), 0.0)
+        if not taken:
+            self._unlease(key, slot, token)
+            return time.monotonic() + max(float(seconds), 0.0)
+        with self._lock:
+            self._held.setdefault(key, []).append((slot, token))
+        return None
 
     def release(self, key: str) -> None:
         """Give back a slot taken by :meth:`try_acquire`."""
-        self._local.release(key)
+        with self._lock:
+            held = self._held.get(key)
+            if not held:
+                return
+            slot, token = held.pop()
+        self._unlease(key, slot, token)
 
     def defer(self, key: str, until: float) -> None:
         """Start no request for ``key`` before monotonic time ``until``, in every worker."""
@@ -359,7 +430,13 @@ class PostgresRateLimiter:
             self.store.run(lambda c: c.execute(_DEFER, {"h": key, "s": seconds}))
         except CacheError as exc:
             log.warning("global limiter: deferral of %s not stored: %s", key, exc)
-        self._local.defer(key, until)
+        with self._lock:
+            self._parked[key] = max(self._parked.get(key, 0.0), until)
 
     def close(self) -> None:
-        """Nothing to release (the store belongs to its opener)."""
+        """Give back the leases still held (the store belongs to its opener)."""
+        with self._lock:
+            held = [(k, s, t) for k, v in self._held.items() for s, t in v]
+            self._held.clear()
+        for key, slot, token in held:
+            self._unlease(key, slot, token)

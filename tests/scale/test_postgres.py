@@ -123,16 +123,64 @@ def test_retry_after_deferral_is_host_wide(pg_dsn: str) -> None:
         b.close()
 
 
-def test_concurrency_cap_is_per_process(pg_dsn: str) -> None:
-    store = PostgresStore(pg_dsn)
+def test_concurrency_cap_is_global(pg_dsn: str) -> None:
+    """Two processes' limiters (two stores) share the cap; a lease not given back expires."""
+    a, b = PostgresStore(pg_dsn), PostgresStore(pg_dsn)
     try:
-        lim = PostgresRateLimiter(store, HostLimits(max_concurrent=1))
-        assert lim.try_acquire("h") is None
-        assert lim.try_acquire("h") is not None
-        lim.release("h")
-        assert lim.try_acquire("h") is None
+        la = PostgresRateLimiter(a, HostLimits(max_concurrent=2))
+        lb = PostgresRateLimiter(b, HostLimits(max_concurrent=2))
+        assert la.try_acquire("cap") is None
+        assert lb.try_acquire("cap") is None
+        assert la.try_acquire("cap") is not None and lb.try_acquire("cap") is not None
+        lb.release("cap")
+        assert la.try_acquire("cap") is None  # b's slot, given back, is a's now
+        assert lb.try_acquire("cap") is not None
+        la.release("cap")
+        la.release("cap")
+        assert lb.try_acquire("cap") is None
+        # a killed worker's lease: never released, free again once its ttl has passed
+        short = PostgresRateLimiter(a, HostLimits(max_concurrent=1), lease_ttl=0.3)
+        assert short.try_acquire("dead") is None
+        assert lb.try_acquire("dead") is None  # a cap of 2 for lb: slot 1 is still free
+        other = PostgresRateLimiter(b, HostLimits(max_concurrent=1), lease_ttl=0.3)
+        assert other.try_acquire("dead") is not None
+        time.sleep(0.4)
+        assert other.try_acquire("dead") is None
+        with pytest.raises(InvalidArgument):
+            PostgresRateLimiter(a, lease_ttl=0)
     finally:
-        store.close()
+        a.close()
+        b.close()
+
+
+def test_global_cap_holds_under_threads_of_two_stores(pg_dsn: str) -> None:
+    """16 threads over two stores against a cap of 3: never more than 3 leases held at once."""
+    a, b = PostgresStore(pg_dsn), PostgresStore(pg_dsn)
+    inflight, peak, lock = [0], [0], threading.Lock()
+
+    def worker(lim: PostgresRateLimiter) -> None:
+        for _ in range(5):
+            while lim.try_acquire("busy") is not None:
+                time.sleep(0.005)
+            with lock:
+                inflight[0] += 1
+                peak[0] = max(peak[0], inflight[0])
+            time.sleep(0.01)
+            with lock:
+                inflight[0] -= 1
+            lim.release("busy")
+
+    try:
+        lims = [PostgresRateLimiter(s, HostLimits(max_concurrent=3)) for s in (a, b)]
+        threads = [threading.Thread(target=worker, args=(lims[i % 2],)) for i in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert peak[0] == 3
+    finally:
+        a.close()
+        b.close()
 
 
 def _resolve_worker(args: tuple[str, int, list[int]]) -> int:
