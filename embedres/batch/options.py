@@ -9,6 +9,7 @@ from typing import Any
 from embedres.batch.hostmap import check_host_map
 from embedres.errors import InvalidArgument
 from embedres.export import registry
+from embedres.net.urlsafety import repr_redacted
 from embedres.pipeline import ArchiveMode
 
 __all__ = ["BatchOptions", "BatchReport", "RecordResult"]
@@ -58,6 +59,9 @@ class BatchOptions:
     holds across every worker of the run."""
     host_map: tuple[tuple[str, str], ...] = ()
     """``(host, ip)`` pairs pinning host names to addresses, like curl's ``--resolve``."""
+
+    def __repr__(self) -> str:
+        return repr_redacted(self)  # a postgresql:// DSN's password never reaches a log
 
     def __post_init__(self) -> None:
         fmt = registry.get(self.format)

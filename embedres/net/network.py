@@ -40,6 +40,7 @@ from embedres.net.options import (
 from embedres.net.policy import DEFAULT_PORTS, AddressPolicy
 from embedres.net.postgres import PostgresCache, PostgresRateLimiter, is_postgres
 from embedres.net.ratelimit import HostLimits, InProcessRateLimiter, RateLimiter
+from embedres.net.urlsafety import repr_redacted
 
 if TYPE_CHECKING:  # requests is imported on first use only: the pure half needs no sockets
     from embedres.net.client import HttpClient
@@ -93,6 +94,9 @@ class NetworkConfig:
     """Requests in flight to one host (the default limiter)."""
     per_host_interval: float = 0.0
     """Seconds between request starts to one host (the default limiter)."""
+
+    def __repr__(self) -> str:
+        return repr_redacted(self)  # a postgresql:// DSN's password never reaches a log
 
     def __post_init__(self) -> None:
         cache: object = self.cache

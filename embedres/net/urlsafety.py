@@ -7,9 +7,15 @@ credentials never appear in a cache, a record or a message (:func:`redact`).
 
 from __future__ import annotations
 
+import re
+from dataclasses import fields
+from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["CREDENTIALS_REFUSED", "has_credentials", "redact", "usable_text"]
+__all__ = [
+    "CREDENTIALS_REFUSED", "has_credentials", "redact", "redact_dsn", "repr_redacted",
+    "usable_text",
+]  # fmt: skip
 
 CREDENTIALS_REFUSED = "credentials in URLs (user:password@) are refused, never sent nor stored"
 """The error of a link or redirect carrying credentials (docs/security.md, rule 1)."""
@@ -51,3 +57,29 @@ def usable_text(url: str) -> bool:
     except UnicodeEncodeError:
         return False
     return True
+
+
+_PASSWORD_PARAM = re.compile(r"(?i)\b(password=)[^&\s]*")
+
+
+def redact_dsn(dsn: object) -> object:
+    """A cache location fit to print: a DSN's ``user:password@`` and ``password=`` hidden.
+
+    >>> redact_dsn("postgresql://app:s3cret@db/x?sslmode=require&password=p2")
+    'postgresql://***@db/x?sslmode=require&password=***'
+    >>> redact_dsn(None) is None
+    True
+    """
+    if not isinstance(dsn, str):
+        return dsn
+    return _PASSWORD_PARAM.sub(r"\1***", redact(dsn) if "://" in dsn else dsn)
+
+
+def repr_redacted(obj: Any, field: str = "cache") -> str:
+    """``repr`` of a dataclass with its ``field`` passed through :func:`redact_dsn`."""
+    parts = []
+    for f in fields(obj):
+        if f.repr:
+            value = getattr(obj, f.name)
+            parts.append(f"{f.name}={(redact_dsn(value) if f.name == field else value)!r}")
+    return f"{type(obj).__name__}({', '.join(parts)})"

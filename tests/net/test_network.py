@@ -164,3 +164,16 @@ def test_archiver_paces_with_a_limiter_shared_through_the_network() -> None:
         a.close()
     assert asked and all(k.endswith(":read") for k in asked)
     assert asked[0].startswith("web.archive.org")
+
+
+def test_a_dsn_password_never_shows_in_reprs() -> None:
+    """NetworkConfig and BatchOptions travel to workers and get logged: no password in them."""
+    from embedres.batch import BatchOptions
+    from embedres.net.network import NetworkConfig
+
+    for dsn in ("postgresql://app:s3cret@db/x", "postgresql://app@db/x?password=s3cret"):
+        for obj in (NetworkConfig(cache=dsn), BatchOptions(cache=dsn)):
+            text = repr(obj)
+            assert "s3cret" not in text and "db/x" in text, text
+            assert obj.cache == dsn  # the value itself is untouched
+    assert "cache='/tmp/c.sqlite'" in repr(NetworkConfig(cache="/tmp/c.sqlite"))
