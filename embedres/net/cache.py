@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from embedres._jsonable import load_json
 from embedres.errors import CacheError, InvalidArgument
 
-__all__ = ["Cache", "CacheError", "SQLiteCache"]
+__all__ = ["Cache", "CacheError", "SQLiteCache", "decode_value", "encode_value"]
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +59,28 @@ class Cache(Protocol):
 
     def close(self) -> None:
         """Release connections."""
+
+
+def encode_value(value: Any, ttl: object) -> str:
+    """The stored text of a cache value (every backend stores the same JSON).
+
+    Raises:
+        InvalidArgument: ``value`` is not JSON-able or ``ttl`` is not a number.
+    """
+    if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
+        raise InvalidArgument("ttl must be a number of seconds")
+    try:
+        return json.dumps(value, ensure_ascii=False, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidArgument(f"cache values must be JSON-able: {exc}") from None
+
+
+def decode_value(text: object) -> Any | None:
+    """A stored value read back; None when it is unreadable (nesting capped, never raises)."""
+    try:
+        return load_json(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
 
 
 class SQLiteCache:
@@ -201,10 +223,7 @@ class SQLiteCache:
         value, expires = row
         if not isinstance(expires, (int, float)) or expires <= self._clock():
             return None
-        try:
-            return load_json(value) if isinstance(value, str) else None
-        except ValueError:
-            return None
+        return decode_value(value)
 
     def put(self, namespace: str, key: str, value: Any, *, ttl: float) -> None:
         """Store ``value`` for ``ttl`` seconds (see :class:`Cache`).
@@ -212,12 +231,7 @@ class SQLiteCache:
         Raises:
             InvalidArgument: ``value`` is not JSON-able or ``ttl`` is not a number.
         """
-        if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
-            raise InvalidArgument("ttl must be a number of seconds")
-        try:
-            text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise InvalidArgument(f"cache values must be JSON-able: {exc}") from None
+        text = encode_value(value, ttl)
         now = self._clock()
         try:
             conn = self._conn()

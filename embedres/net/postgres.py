@@ -28,7 +28,6 @@ imported here only (the ``postgres`` extra).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 import time
@@ -37,6 +36,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 from embedres.errors import CacheError, InvalidArgument
+from embedres.net.cache import decode_value, encode_value
 from embedres.net.ratelimit import HostLimits
 
 __all__ = [
@@ -238,6 +238,8 @@ class PostgresStore:
                 if time.monotonic() + delay > give_up:
                     raise CacheError(f"PostgreSQL unavailable: {_one_line(exc)}") from None
                 log.warning("PostgreSQL unavailable (%s); retrying", _one_line(exc))
+            except self._psycopg.Error as exc:  # refused data (a NUL in a key...): not retried
+                raise CacheError(f"PostgreSQL refused it: {_one_line(exc)}") from None
             time.sleep(delay)
             delay = min(delay * 2, 2.0)
 
@@ -274,15 +276,12 @@ class PostgresCache:
                     (namespace, key),
                 ).fetchone()
             )
+        except UnicodeEncodeError:
+            return None  # a key with a lone surrogate cannot have been stored
         except CacheError as exc:
             log.warning("cache read failed: %s", exc)
             return None
-        if row is None:
-            return None
-        try:
-            return json.loads(row[0])
-        except (TypeError, ValueError):
-            return None
+        return None if row is None else decode_value(row[0])
 
     def put(self, namespace: str, key: str, value: Any, *, ttl: float) -> None:
         """Store ``value`` for ``ttl`` seconds (the last writer wins).
@@ -290,12 +289,7 @@ class PostgresCache:
         Raises:
             InvalidArgument: ``value`` is not JSON-able or ``ttl`` is not a number.
         """
-        if isinstance(ttl, bool) or not isinstance(ttl, (int, float)):
-            raise InvalidArgument("ttl must be a number of seconds")
-        try:
-            text = json.dumps(value, ensure_ascii=False, allow_nan=False)
-        except (TypeError, ValueError) as exc:
-            raise InvalidArgument(f"cache values must be JSON-able: {exc}") from None
+        text = encode_value(value, ttl)
         with self._lock:
             self._puts += 1
             purge = self._puts % _PURGE_EVERY == 0
@@ -313,6 +307,8 @@ class PostgresCache:
 
         try:
             self.store.run(write)
+        except UnicodeEncodeError:
+            log.warning("cache write skipped: the key or value holds a lone surrogate")
         except CacheError as exc:
             log.warning("cache write failed: %s", exc)
 

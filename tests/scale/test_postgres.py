@@ -305,3 +305,27 @@ def test_unreadable_rows_are_misses(pg_dsn: str) -> None:
         lim.close()
     finally:
         cache.close()
+
+
+def test_hostile_keys_and_values_never_raise(pg_dsn: str) -> None:
+    """Lone surrogates, NUL characters and deep nesting: a miss or a skipped write, as SQLite."""
+    cache = PostgresCache(pg_dsn)
+    try:
+        for key in ("\ud800", "a\x00b"):
+            cache.put("ns", key, 1, ttl=60)  # skipped, logged
+            assert cache.get("ns", key) is None
+        cache.put("ns", "v", "\udfff", ttl=60)
+        assert cache.get("ns", "v") is None
+        deep = "[" * 100_000 + "]" * 100_000
+        cache.store.run(
+            lambda c: c.execute(
+                "INSERT INTO embedres_cache VALUES ('ns', 'deep', %s, now() + interval '1 hour')"
+                " ON CONFLICT (namespace, key) DO UPDATE SET value = EXCLUDED.value",
+                (deep,),
+            )
+        )
+        assert cache.get("ns", "deep") is None  # not a RecursionError
+        cache.put("ns", "fine", {"a": [1, "é"]}, ttl=60)
+        assert cache.get("ns", "fine") == {"a": [1, "é"]}
+    finally:
+        cache.close()
