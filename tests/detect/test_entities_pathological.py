@@ -8,11 +8,11 @@ The bounds are generous on purpose; bench/extract_speed.py measures the real fig
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
+
+from tests.support.child import run_child
 
 # name -> (expression building the input, expected (hashtags, mentions, cashtags, links))
 INPUTS: dict[str, tuple[str, tuple[int, int, int, int]]] = {
@@ -58,20 +58,7 @@ def timings(request: pytest.FixtureRequest) -> dict[str, Any]:
     from tests.support.paths import SEED
 
     payload = json.dumps({name: expr for name, (expr, _) in INPUTS.items()})
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-c", _CHILD, str(SEED)],
-            input=payload,
-            capture_output=True,
-            text=True,
-            timeout=240,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("pathological inputs did not finish within 240 s (catastrophic backtracking?)")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    result: dict[str, Any] = json.loads(proc.stdout)
-    return result
+    return run_child(_CHILD, payload, str(SEED))
 
 
 @pytest.mark.parametrize("name", list(INPUTS))

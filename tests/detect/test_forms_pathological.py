@@ -5,11 +5,11 @@ thread cannot interrupt a running ``re`` match)."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from typing import Any
 
 import pytest
+
+from tests.support.child import run_child
 
 INPUTS: dict[str, str] = {
     "hugo openers": "'{{< ' * 50_000",
@@ -60,20 +60,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def timings() -> dict[str, Any]:
-    try:
-        proc = subprocess.run(
-            [sys.executable, "-c", _CHILD],
-            input=json.dumps(INPUTS),
-            capture_output=True,
-            text=True,
-            timeout=240,
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        pytest.fail("pathological inputs did not finish within 240 s (catastrophic backtracking?)")
-    assert proc.returncode == 0, proc.stderr[-2000:]
-    result: dict[str, Any] = json.loads(proc.stdout)
-    return result
+    return run_child(_CHILD, json.dumps(INPUTS))
 
 
 @pytest.mark.parametrize("name", list(INPUTS))
