@@ -81,12 +81,22 @@ def pg_module(pg_server: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def dask_client() -> Iterator[Any]:
-    """A real Dask cluster: 2 worker processes of 1 thread each, on loopback."""
+    """A real Dask cluster: 2 worker processes of 1 thread each, on loopback.
+
+    ``$EMBEDRES_TEST_DASK`` (``tcp://127.0.0.1:PORT``, set by ``.ci/run``) names a running one;
+    else a LocalCluster is started here.
+    """
     try:
         from distributed import Client, LocalCluster
     except ImportError:
         pgserver.unavailable("dask[distributed] is not installed (pip install -e '.[dask]')")
         raise
+    given = os.environ.get("EMBEDRES_TEST_DASK")  # a cluster .ci/run started
+    if given:
+        with Client(given, timeout=60) as client:
+            client.wait_for_workers(2, timeout=60)
+            yield client
+        return
     cluster = LocalCluster(
         n_workers=2,
         threads_per_worker=1,
