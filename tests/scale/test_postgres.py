@@ -217,7 +217,9 @@ def test_limiter_holds_across_two_processes(pg_dsn: str, tmp_path: Any, shared: 
         # being granted and the request reaching the server (busy 2-core machines).
         assert busiest <= 23 and mean <= 21, (busiest, mean)
     else:
-        assert busiest >= 30 and mean >= 30, (busiest, mean)  # each keeps its own 20/s: 2x
+        # each keeps its own 20/s (up to 2x): it breaks the bounds the global limiter keeps,
+        # however slow a loaded machine makes the run
+        assert busiest > 23 and mean > 21, (busiest, mean)
 
 
 @pytest.mark.slow
