@@ -37,7 +37,10 @@ TTLS: dict[str, float] = {
     "restricted": 7 * 86400.0,
     "unavailable": 600.0,  # a rate limit or an outage: try again soon
 }
-"""Seconds an answer stays in the cache, per status (``unknown`` is never cached)."""
+"""Seconds an answer is reused, per status, when no ``max_age`` is given (``unknown`` is
+never cached). Entries are kept :data:`_KEEP` seconds, so ``max_age`` (``--since 7d``) can
+reuse a live answer for longer than its day; an ``unavailable`` one never outlives its TTL."""
+_KEEP = max(TTLS.values())
 _GLOBAL_IDS = frozenset({"twitter", "youtube", "tiktok", "reddit", "telegram"})
 _MAX_HOLD = 900.0  # a Retry-After longer than this is not waited for: later posts say unavailable
 
@@ -51,8 +54,9 @@ class LivenessChecker:
         endpoints: endpoint bases per platform, replacing :attr:`Probe.base`
             (``{"twitter": "http://127.0.0.1:8080"}``); for Mastodon the base replaces the
             post's own instance.
-        max_age: reuse a cached answer only when it is younger than this (seconds or a
-            timedelta; None: whatever the cache still holds).
+        max_age: reuse a cached answer when it is younger than this, up to 30 days (seconds
+            or a timedelta; None: the status's own :data:`TTLS`); ``unavailable`` answers
+            are reused 10 minutes at most whatever ``max_age`` says.
         timeout: seconds one request may take.
 
     Raises:
@@ -148,7 +152,8 @@ class LivenessChecker:
         )
         ttl = TTLS.get(result.status)
         if ttl and self.network.cache is not None:
-            self.network.cache.put(CACHE_NAMESPACE, key, result.to_cache(), ttl=ttl)
+            keep = ttl if result.status == "unavailable" else _KEEP
+            self.network.cache.put(CACHE_NAMESPACE, key, result.to_cache(), ttl=keep)
         return result
 
     def _confirm(
@@ -183,7 +188,12 @@ class LivenessChecker:
             checked = datetime.fromisoformat(str(data["checked_at"]))
         except (KeyError, ValueError):
             return None
-        if self.max_age is not None and (now - checked).total_seconds() > self.max_age:
+        if checked.tzinfo is None:
+            return None
+        fresh = TTLS[data["status"]] if self.max_age is None else self.max_age
+        if data["status"] == "unavailable":  # a rate limit or an outage: ask again soon
+            fresh = min(fresh, TTLS["unavailable"])
+        if (now - checked).total_seconds() > fresh:
             return None
         http_status = data.get("http_status")
         return PostStatus(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import socket
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -474,3 +475,41 @@ def test_bluesky_rkeys_are_per_account(tmp_path: Path) -> None:
         with network(tmp_path) as net:
             chk = LivenessChecker(network=net, endpoints={"bluesky": srv.url("")})
             assert [chk.check(a).status, chk.check(b).status] == ["live", "deleted"]
+
+
+def test_since_reuses_answers_older_than_the_status_ttl(
+    fake: LoopbackServer, tmp_path: Path
+) -> None:
+    # docs/liveness.md: "--since 7d reuses answers younger than seven days", although a live
+    # answer's own lifetime is one day.
+    from embedres.net.cache import SQLiteCache
+
+    now = [1_000_000_000.0]
+    cache = SQLiteCache(tmp_path / "since.sqlite", clock=lambda: now[0])
+    config = NetworkConfig(cache=None, allow_private=True)
+    url = "https://x.com/jack/status/20"
+    with config.build(cache=cache) as net:
+        assert LivenessChecker(network=net, endpoints=bases(fake)).check(url).status == "live"
+        now[0] += 2 * 86400.0
+        week = LivenessChecker(network=net, endpoints=bases(fake), max_age=7 * 86400)
+        assert week.check(url).from_cache
+        assert len(fake.requests) == 1
+    cache.close()
+
+
+def test_since_never_stretches_an_unavailable_answer(tmp_path: Path) -> None:
+    url = "https://x.com/jack/status/20"
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        answers[endpoint_path(url, srv.url(""))] = (503, b"", "text/plain")
+        with network(tmp_path) as net:
+            assert net.cache is not None
+            chk = LivenessChecker(network=net, endpoints={"twitter": srv.url("")}, max_age=7e5)
+            assert chk.check(url).status == "unavailable"
+            key = "twitter:20|" + srv.url("")
+            entry = net.cache.get("liveness/v1", key)
+            assert isinstance(entry, dict)
+            hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+            net.cache.put("liveness/v1", key, {**entry, "checked_at": hour_ago.isoformat()}, ttl=60)
+            assert not chk.check(url).from_cache
+        assert len(srv.requests) == 2
