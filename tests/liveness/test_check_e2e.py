@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import socket
 from collections.abc import Iterator
@@ -14,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from embedres.cli import main
-from embedres.liveness import LivenessChecker, check_articles
+from embedres.cli.check import render
+from embedres.liveness import Evidence, LivenessChecker, PostStatus, check_articles
 from embedres.net.network import Network, NetworkConfig
 from embedres.platforms.liveness import probe_for
 from embedres.platforms.posturls import parse_post_url
@@ -513,3 +516,30 @@ def test_since_never_stretches_an_unavailable_answer(tmp_path: Path) -> None:
             net.cache.put("liveness/v1", key, {**entry, "checked_at": hour_ago.isoformat()}, ttl=60)
             assert not chk.check(url).from_cache
         assert len(srv.requests) == 2
+
+
+def hostile_status() -> PostStatus:
+    return PostStatus(
+        "https://mastodon.social/@a/110",
+        "mastodon",
+        "110",
+        "deleted",
+        datetime(2026, 1, 2, tzinfo=timezone.utc),
+        Evidence("XRPC error \x1b[2J\x1b]0;pwned\x07\nforged row", "http://e/x", 404,
+                 '=HYPERLINK("http://evil","x")'),
+        source="@SUM(1+1)*cmd|' /C calc'!A0.html",
+    )  # fmt: skip
+
+
+def test_csv_report_defuses_formula_cells() -> None:
+    out = render([hostile_status()], "csv")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["wording"] == '\'=HYPERLINK("http://evil","x")'
+    assert row["source"].startswith("'@SUM")
+    assert row["url"] == "https://mastodon.social/@a/110"
+
+
+def test_table_report_shows_no_control_characters() -> None:
+    out = render([hostile_status()], "table")
+    assert "\x1b" not in out and "\x07" not in out
+    assert len(out.splitlines()) == 2
