@@ -543,3 +543,16 @@ def test_table_report_shows_no_control_characters() -> None:
     out = render([hostile_status()], "table")
     assert "\x1b" not in out and "\x07" not in out
     assert len(out.splitlines()) == 2
+
+
+def test_deeply_nested_jsonl_line_is_an_input_error(tmp_path: Path) -> None:
+    from embedres.errors import InputError
+
+    batch = tmp_path / "deep.jsonl"
+    batch.write_text("[" * 100_000 + "\n", encoding="utf-8")
+    with (
+        network(tmp_path, offline=True) as net,
+        LivenessChecker(network=net) as chk,
+        pytest.raises(InputError, match=r"deep\.jsonl:1: not JSON"),
+    ):
+        check_articles([batch], chk)
