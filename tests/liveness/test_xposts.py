@@ -308,3 +308,16 @@ def test_og_description_in_single_quotes_is_read_whole() -> None:
         True,
         "status page with the tweet's text (og:description)",
     )
+
+
+def test_dead_card_links_only_http_urls() -> None:
+    from embedres.model import Snapshot
+
+    snap = Snapshot("javascript:alert(1)", NEAR, "custom", "https://twitter.com/jack/status/20")
+    with_copy = dead_status(archived=snap, archived_text="hi")
+    without_copy = PostStatus(
+        "javascript:alert(2)", "twitter", "20", "deleted", NEAR, Evidence("tombstone")
+    )
+    for card in (dead_post_card(with_copy), dead_post_card(without_copy)):
+        assert "javascript:" not in card.lower()
+        assert "No longer available." in card
