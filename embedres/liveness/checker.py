@@ -42,6 +42,7 @@ never cached). Entries are kept :data:`_KEEP` seconds, so ``max_age`` (``--since
 reuse a live answer for longer than its day; an ``unavailable`` one never outlives its TTL."""
 _KEEP = max(TTLS.values())
 _GLOBAL_IDS = frozenset({"twitter", "youtube", "tiktok", "reddit", "telegram"})
+_MAX_TIMEOUT = 3600.0  # finite: the client's deadline watchdog cannot wait for inf seconds
 _MAX_HOLD = 900.0  # a Retry-After longer than this is not waited for: later posts say unavailable
 
 
@@ -82,11 +83,15 @@ class LivenessChecker:
         if isinstance(max_age, timedelta):
             max_age = max_age.total_seconds()
         if max_age is not None and (
-            isinstance(max_age, bool) or not isinstance(max_age, (int, float)) or max_age < 0
+            isinstance(max_age, bool) or not isinstance(max_age, (int, float)) or not max_age >= 0
         ):
             raise InvalidArgument("max_age must be seconds >= 0, a timedelta or None")
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise InvalidArgument("timeout must be seconds > 0")
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or not 0 < timeout <= _MAX_TIMEOUT
+        ):
+            raise InvalidArgument(f"timeout must be seconds > 0 and <= {_MAX_TIMEOUT:g}")
         self._owned = network is None
         self.network = network or NetworkConfig(cache=None, timeout=timeout).build()
         self.endpoints = bases

@@ -203,7 +203,14 @@ def test_platform_without_endpoint_is_unknown(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"endpoints": {"nope": "http://a"}}, {"endpoints": {"twitter": "ftp://a"}}, {"max_age": -1}],
+    [
+        {"endpoints": {"nope": "http://a"}},
+        {"endpoints": {"twitter": "ftp://a"}},
+        {"max_age": -1},
+        {"max_age": float("nan")},
+        {"timeout": float("inf")},  # the client's watchdog thread died on it (OverflowError)
+        {"timeout": float("nan")},
+    ],
 )
 def test_bad_options_are_rejected(kwargs: dict[str, object]) -> None:
     from embedres.errors import InvalidArgument
