@@ -26,7 +26,7 @@ from embedres.platforms.liveness import PROBES, probe_for
 from embedres.platforms.posturls import parse_post_url
 from embedres.platforms.status import MAX_BODY, STATUSES, Probe, Verdict
 
-__all__ = ["CACHE_NAMESPACE", "TTLS", "LivenessChecker"]
+__all__ = ["CACHE_NAMESPACE", "TTLS", "LivenessChecker", "post_identity"]
 
 CACHE_NAMESPACE = "liveness/v1"
 TTLS: dict[str, float] = {
@@ -178,9 +178,7 @@ class LivenessChecker:
 
     @staticmethod
     def _key(platform: str, post_id: str, canonical: str, base: str) -> str:
-        # Tweet, video and Reddit ids name one post whatever the host (x.com, fxtwitter...); a
-        # Bluesky rkey only under its account, a Mastodon id only on its instance.
-        who = f"{platform}:{post_id}" if platform in _GLOBAL_IDS else canonical
+        who = post_identity(platform, post_id, canonical)
         default = PROBES[platform].base
         return who if base == default else f"{who}|{base}"
 
@@ -255,6 +253,20 @@ class LivenessChecker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def post_identity(platform: str, post_id: str, canonical_url: str) -> str:
+    """What names one post: ``platform:id`` where the id is global, else the canonical URL.
+
+    Tweet, video and Reddit ids name one post whatever the host (x.com, fxtwitter...); a
+    Bluesky rkey names one only under its account, a Mastodon id only on its instance.
+
+    >>> post_identity("twitter", "20", "https://twitter.com/jack/status/20")
+    'twitter:20'
+    >>> post_identity("mastodon", "110", "https://a.social/@x/110")
+    'https://a.social/@x/110'
+    """
+    return f"{platform}:{post_id}" if platform in _GLOBAL_IDS else canonical_url
 
 
 def _unknown(ref: PostRef, now: datetime, evidence: Evidence) -> PostStatus:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from embedres.export.protocol import Citable
 from embedres.export.static import static_blockquote
 from embedres.export.styles import safe_url
+from embedres.liveness.checker import post_identity
 from embedres.liveness.records import PostStatus
 from embedres.platforms.posturls import parse_post_url
 
@@ -79,17 +80,19 @@ def liveness_renderer(
 
     Returns:
         ``render(citation) -> html``: :func:`dead_post_card` for dead posts, ``render``
-        for the others. Posts are matched by platform and id, so an x.com citation matches a
-        twitter.com status.
+        for the others. Posts are matched as the checker's cache matches them
+        (:func:`~embedres.liveness.checker.post_identity`): an x.com citation matches a
+        twitter.com status, a Mastodon id only on its own instance.
     """
-    dead: dict[tuple[str, str], PostStatus] = {}
+    dead: dict[str, PostStatus] = {}
     for s in statuses:
         if s.dead and s.post_id:
-            dead[(s.platform, s.post_id)] = s
+            dead[post_identity(s.platform, s.post_id, s.url)] = s
 
     def hook(citation: Citable) -> str:
         ref = parse_post_url(citation.url or "") if citation.url else None
-        status = dead.get((ref.platform, ref.post_id)) if ref is not None else None
+        key = post_identity(ref.platform, ref.post_id, ref.canonical_url) if ref else None
+        status = dead.get(key) if key is not None else None
         return dead_post_card(status, citation) if status is not None else render(citation)
 
     return hook

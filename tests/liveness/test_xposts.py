@@ -321,3 +321,19 @@ def test_dead_card_links_only_http_urls() -> None:
     for card in (dead_post_card(with_copy), dead_post_card(without_copy)):
         assert "javascript:" not in card.lower()
         assert "No longer available." in card
+
+
+def test_renderer_matches_instance_scoped_ids_only_on_their_instance() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from embedres.export.protocol import Citable
+
+    dead = PostStatus(
+        "https://a.social/@x/110", "mastodon", "110", "deleted", NEAR, Evidence("HTTP 404")
+    )
+    hook = liveness_renderer([dead], render=lambda c: "LIVE")
+    same_id_elsewhere = cast(Citable, SimpleNamespace(url="https://b.social/@y/110", post=None))
+    assert hook(same_id_elsewhere) == "LIVE"
+    itself = cast(Citable, SimpleNamespace(url="https://a.social/@x/110", post=None))
+    assert "embedres-dead" in hook(itself)
