@@ -2,8 +2,8 @@
 
 Reads files, directories and JSONL batches; prints one row per embedded post (a table on a
 terminal, else JSON; ``--format`` chooses JSON or CSV). Exit status 1 when any post is dead
-(deleted, suspended, protected), so a site build can fail on it; 0 otherwise (offline, with
-a warning: nothing was checked); 2 for usage and input errors.
+(deleted, suspended, protected), so a site build can fail on it; 0 otherwise; 2 for usage and
+input errors. Offline, only cached answers count (with a warning: nothing was checked).
 """
 
 from __future__ import annotations
