@@ -42,6 +42,11 @@ never cached). Entries are kept :data:`_KEEP` seconds, so ``max_age`` (``--since
 reuse a live answer for longer than its day; an ``unavailable`` one never outlives its TTL."""
 _KEEP = max(TTLS.values())
 _GLOBAL_IDS = frozenset({"twitter", "youtube", "tiktok", "reddit", "telegram"})
+_NOT_SENT = {
+    -1: Verdict("unavailable", "address policy refused the endpoint"),
+    -2: Verdict("unavailable", "not asked: rate limited (the host's Retry-After still holds)"),
+}
+"""Verdicts for requests that were never sent (:meth:`LivenessChecker._fetch` codes)."""
 _MAX_TIMEOUT = 3600.0  # finite: the client's deadline watchdog cannot wait for inf seconds
 _MAX_HOLD = 900.0  # a Retry-After longer than this is not waited for: later posts say unavailable
 
@@ -137,8 +142,9 @@ class LivenessChecker:
         if self.network.offline:
             return _unknown(ref, now, Evidence("offline: not checked, no cached answer", endpoint))
         status, body = self._fetch(endpoint)
-        if status == -1:
-            verdict = Verdict("unavailable", "address policy refused the endpoint")
+        refused = _NOT_SENT.get(status)
+        if refused is not None:
+            verdict = refused
         else:
             verdict = probe.classify(endpoint, status, body)
             second = self._confirm(ref, probe, verdict)
@@ -172,8 +178,9 @@ class LivenessChecker:
         if url is None:
             return None
         status, body = self._fetch(url)
-        if status == -1:
-            return url, status, Verdict("unavailable", "address policy refused the endpoint")
+        refused = _NOT_SENT.get(status)
+        if refused is not None:
+            return url, status, refused
         return url, status, probe.reconcile(first, url, status, body)
 
     @staticmethod
@@ -218,11 +225,12 @@ class LivenessChecker:
         )
 
     def _fetch(self, url: str) -> tuple[int, bytes]:
-        """``(status, body)``; status 0 for no answer, -1 when the policy refused the URL."""
+        """``(status, body)``; status 0 for no answer, -1 when the policy refused the URL, -2
+        when the limiter gave no slot in time (a 429's Retry-After holds the host)."""
         host = urlsplit(url).netloc.lower()
         limiter = self.network.limiter
         if not acquire(limiter, host, timeout=self.timeout):
-            return 0, b""
+            return -2, b""
         try:
             resp = self.network.http.request(
                 "GET",

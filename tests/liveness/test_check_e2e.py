@@ -331,6 +331,8 @@ def test_429_holds_the_host(tmp_path: Path) -> None:
         asked = len(srv.requests)
     assert (a.status, b.status) == ("unavailable", "unavailable")
     assert asked == 1  # Retry-After: 1 s, more than the 0.2 s timeout: the second waits no slot
+    assert "rate limited" in b.evidence.reason and "network error" not in b.evidence.reason
+    assert b.evidence.http_status is None
 
 
 def tweet_body() -> bytes:
