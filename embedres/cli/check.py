@@ -2,8 +2,8 @@
 
 Reads files, directories and JSONL batches; prints one row per embedded post (a table on a
 terminal, else JSON; ``--format`` chooses JSON or CSV). Exit status 1 when any post is dead
-(deleted, suspended, protected), so a site build can fail on it; 0 otherwise (offline, with
-a warning: nothing was checked); 2 for usage and input errors.
+(deleted, suspended, protected), so a site build can fail on it; 0 otherwise; 2 for usage and
+input errors. Offline, only cached answers count (with a warning: nothing was checked).
 """
 
 from __future__ import annotations
@@ -104,8 +104,27 @@ def _row(s: PostStatus) -> dict[str, Any]:
     }  # fmt: skip
 
 
+# Cells a spreadsheet would run as a formula (OWASP "CSV injection"): the platform's wording
+# and an article's file name are not ours to trust.
+_FORMULA = ("=", "+", "-", "@", "\t", "\r")
+# Terminal control characters (ESC sequences can rewrite the screen) and line breaks.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _csv_cell(value: Any) -> Any:
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA) else value
+
+
+def _table_cell(value: Any) -> str:
+    return _CONTROL.sub("?", str(value or ""))
+
+
 def render(statuses: list[PostStatus], fmt: str) -> str:
-    """The report as ``table``, ``json`` or ``csv`` text."""
+    """The report as ``table``, ``json`` or ``csv`` text.
+
+    CSV cells that a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``) get a
+    leading ``'``; table cells show control characters as ``?``.
+    """
     if fmt == "json":
         return dump_json(statuses) + "\n"
     rows = [_row(s) for s in statuses]
@@ -113,10 +132,10 @@ def render(statuses: list[PostStatus], fmt: str) -> str:
         buf = io.StringIO()
         writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: _csv_cell(v) for k, v in r.items()} for r in rows)
         return buf.getvalue()
     shown = ("status", "platform", "url", "reason", "archived")
-    cells = [[str(r[c] or "") for c in shown] for r in rows]
+    cells = [[_table_cell(r[c]) for c in shown] for r in rows]
     widths = [max([len(c)] + [min(len(row[i]), 60) for row in cells]) for i, c in enumerate(shown)]
     lines = ["  ".join(c.upper().ljust(w) for c, w in zip(shown, widths, strict=True))]
     for row in cells:

@@ -26,7 +26,7 @@ from embedres.platforms.liveness import PROBES, probe_for
 from embedres.platforms.posturls import parse_post_url
 from embedres.platforms.status import MAX_BODY, STATUSES, Probe, Verdict
 
-__all__ = ["CACHE_NAMESPACE", "TTLS", "LivenessChecker"]
+__all__ = ["CACHE_NAMESPACE", "TTLS", "LivenessChecker", "post_identity"]
 
 CACHE_NAMESPACE = "liveness/v1"
 TTLS: dict[str, float] = {
@@ -37,8 +37,17 @@ TTLS: dict[str, float] = {
     "restricted": 7 * 86400.0,
     "unavailable": 600.0,  # a rate limit or an outage: try again soon
 }
-"""Seconds an answer stays in the cache, per status (``unknown`` is never cached)."""
+"""Seconds an answer is reused, per status, when no ``max_age`` is given (``unknown`` is
+never cached). Entries are kept :data:`_KEEP` seconds, so ``max_age`` (``--since 7d``) can
+reuse a live answer for longer than its day; an ``unavailable`` one never outlives its TTL."""
+_KEEP = max(TTLS.values())
 _GLOBAL_IDS = frozenset({"twitter", "youtube", "tiktok", "reddit", "telegram"})
+_NOT_SENT = {
+    -1: Verdict("unavailable", "address policy refused the endpoint"),
+    -2: Verdict("unavailable", "not asked: rate limited (the host's Retry-After still holds)"),
+}
+"""Verdicts for requests that were never sent (:meth:`LivenessChecker._fetch` codes)."""
+_MAX_TIMEOUT = 3600.0  # finite: the client's deadline watchdog cannot wait for inf seconds
 _MAX_HOLD = 900.0  # a Retry-After longer than this is not waited for: later posts say unavailable
 
 
@@ -51,8 +60,9 @@ class LivenessChecker:
         endpoints: endpoint bases per platform, replacing :attr:`Probe.base`
             (``{"twitter": "http://127.0.0.1:8080"}``); for Mastodon the base replaces the
             post's own instance.
-        max_age: reuse a cached answer only when it is younger than this (seconds or a
-            timedelta; None: whatever the cache still holds).
+        max_age: reuse a cached answer when it is younger than this, up to 30 days (seconds
+            or a timedelta; None: the status's own :data:`TTLS`); ``unavailable`` answers
+            are reused 10 minutes at most whatever ``max_age`` says.
         timeout: seconds one request may take.
 
     Raises:
@@ -78,11 +88,15 @@ class LivenessChecker:
         if isinstance(max_age, timedelta):
             max_age = max_age.total_seconds()
         if max_age is not None and (
-            isinstance(max_age, bool) or not isinstance(max_age, (int, float)) or max_age < 0
+            isinstance(max_age, bool) or not isinstance(max_age, (int, float)) or not max_age >= 0
         ):
             raise InvalidArgument("max_age must be seconds >= 0, a timedelta or None")
-        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or timeout <= 0:
-            raise InvalidArgument("timeout must be seconds > 0")
+        if (
+            isinstance(timeout, bool)
+            or not isinstance(timeout, (int, float))
+            or not 0 < timeout <= _MAX_TIMEOUT
+        ):
+            raise InvalidArgument(f"timeout must be seconds > 0 and <= {_MAX_TIMEOUT:g}")
         self._owned = network is None
         self.network = network or NetworkConfig(cache=None, timeout=timeout).build()
         self.endpoints = bases
@@ -128,8 +142,9 @@ class LivenessChecker:
         if self.network.offline:
             return _unknown(ref, now, Evidence("offline: not checked, no cached answer", endpoint))
         status, body = self._fetch(endpoint)
-        if status == -1:
-            verdict = Verdict("unavailable", "address policy refused the endpoint")
+        refused = _NOT_SENT.get(status)
+        if refused is not None:
+            verdict = refused
         else:
             verdict = probe.classify(endpoint, status, body)
             second = self._confirm(ref, probe, verdict)
@@ -148,7 +163,8 @@ class LivenessChecker:
         )
         ttl = TTLS.get(result.status)
         if ttl and self.network.cache is not None:
-            self.network.cache.put(CACHE_NAMESPACE, key, result.to_cache(), ttl=ttl)
+            keep = ttl if result.status == "unavailable" else _KEEP
+            self.network.cache.put(CACHE_NAMESPACE, key, result.to_cache(), ttl=keep)
         return result
 
     def _confirm(
@@ -162,15 +178,14 @@ class LivenessChecker:
         if url is None:
             return None
         status, body = self._fetch(url)
-        if status == -1:
-            return url, status, Verdict("unavailable", "address policy refused the endpoint")
+        refused = _NOT_SENT.get(status)
+        if refused is not None:
+            return url, status, refused
         return url, status, probe.reconcile(first, url, status, body)
 
     @staticmethod
     def _key(platform: str, post_id: str, canonical: str, base: str) -> str:
-        # Tweet, video and Reddit ids name one post whatever the host (x.com, fxtwitter...); a
-        # Bluesky rkey only under its account, a Mastodon id only on its instance.
-        who = f"{platform}:{post_id}" if platform in _GLOBAL_IDS else canonical
+        who = post_identity(platform, post_id, canonical)
         default = PROBES[platform].base
         return who if base == default else f"{who}|{base}"
 
@@ -183,7 +198,12 @@ class LivenessChecker:
             checked = datetime.fromisoformat(str(data["checked_at"]))
         except (KeyError, ValueError):
             return None
-        if self.max_age is not None and (now - checked).total_seconds() > self.max_age:
+        if checked.tzinfo is None:
+            return None
+        fresh = TTLS[data["status"]] if self.max_age is None else self.max_age
+        if data["status"] == "unavailable":  # a rate limit or an outage: ask again soon
+            fresh = min(fresh, TTLS["unavailable"])
+        if (now - checked).total_seconds() > fresh:
             return None
         http_status = data.get("http_status")
         return PostStatus(
@@ -205,11 +225,12 @@ class LivenessChecker:
         )
 
     def _fetch(self, url: str) -> tuple[int, bytes]:
-        """``(status, body)``; status 0 for no answer, -1 when the policy refused the URL."""
+        """``(status, body)``; status 0 for no answer, -1 when the policy refused the URL, -2
+        when the limiter gave no slot in time (a 429's Retry-After holds the host)."""
         host = urlsplit(url).netloc.lower()
         limiter = self.network.limiter
         if not acquire(limiter, host, timeout=self.timeout):
-            return 0, b""
+            return -2, b""
         try:
             resp = self.network.http.request(
                 "GET",
@@ -240,6 +261,20 @@ class LivenessChecker:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def post_identity(platform: str, post_id: str, canonical_url: str) -> str:
+    """What names one post: ``platform:id`` where the id is global, else the canonical URL.
+
+    Tweet, video and Reddit ids name one post whatever the host (x.com, fxtwitter...); a
+    Bluesky rkey names one only under its account, a Mastodon id only on its instance.
+
+    >>> post_identity("twitter", "20", "https://twitter.com/jack/status/20")
+    'twitter:20'
+    >>> post_identity("mastodon", "110", "https://a.social/@x/110")
+    'https://a.social/@x/110'
+    """
+    return f"{platform}:{post_id}" if platform in _GLOBAL_IDS else canonical_url
 
 
 def _unknown(ref: PostRef, now: datetime, evidence: Evidence) -> PostStatus:

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable
 
 from embedres.export.protocol import Citable
 from embedres.export.static import static_blockquote
+from embedres.export.styles import safe_url
+from embedres.liveness.checker import post_identity
 from embedres.liveness.records import PostStatus
 from embedres.platforms.posturls import parse_post_url
 
@@ -42,7 +44,10 @@ def dead_post_card(status: PostStatus, citation: Citable | None = None) -> str:
         f"{_html.escape(says)}</p>"
     )
     snap = status.archived
-    if snap is not None and (citation is not None or status.archived_text):
+    # Only http(s) links leave this function: a custom lookup or a hand-built status could
+    # carry a javascript: URL.
+    copy = safe_url(snap.archive_url) if snap is not None else None
+    if snap is not None and copy is not None and (citation is not None or status.archived_text):
         inner = (
             static_blockquote(citation)
             if citation is not None and citation.post is not None and citation.post.text
@@ -51,11 +56,14 @@ def dead_post_card(status: PostStatus, citation: Citable | None = None) -> str:
         when = snap.archived_at.date().isoformat()
         link = (
             f'<p class="embedres-archived">Archived copy ({_html.escape(when)}): '
-            f'<a href="{_html.escape(snap.archive_url)}">{_html.escape(snap.archive_url)}</a></p>'
+            f'<a href="{_html.escape(copy)}">{_html.escape(copy)}</a></p>'
         )
         return f"{head}{inner}{link}</blockquote>"
-    url = _html.escape(status.url)
-    tail = "" if snap is None else f' · <a href="{_html.escape(snap.archive_url)}">archived</a>'
+    url = safe_url(status.url)
+    tail = "" if copy is None else f' · <a href="{_html.escape(copy)}">archived</a>'
+    if url is None:
+        return f"{head}<p>{tail.lstrip(' ·')}</p></blockquote>" if tail else f"{head}</blockquote>"
+    url = _html.escape(url)
     return f'{head}<p><a href="{url}">{url}</a>{tail}</p></blockquote>'
 
 
@@ -72,17 +80,19 @@ def liveness_renderer(
 
     Returns:
         ``render(citation) -> html``: :func:`dead_post_card` for dead posts, ``render``
-        for the others. Posts are matched by platform and id, so an x.com citation matches a
-        twitter.com status.
+        for the others. Posts are matched as the checker's cache matches them
+        (:func:`~embedres.liveness.checker.post_identity`): an x.com citation matches a
+        twitter.com status, a Mastodon id only on its own instance.
     """
-    dead: dict[tuple[str, str], PostStatus] = {}
+    dead: dict[str, PostStatus] = {}
     for s in statuses:
         if s.dead and s.post_id:
-            dead[(s.platform, s.post_id)] = s
+            dead[post_identity(s.platform, s.post_id, s.url)] = s
 
     def hook(citation: Citable) -> str:
         ref = parse_post_url(citation.url or "") if citation.url else None
-        status = dead.get((ref.platform, ref.post_id)) if ref is not None else None
+        key = post_identity(ref.platform, ref.post_id, ref.canonical_url) if ref else None
+        status = dead.get(key) if key is not None else None
         return dead_post_card(status, citation) if status is not None else render(citation)
 
     return hook

@@ -7,13 +7,13 @@ JSON Lines batches (``{"id": ..., "html" | "text": ...}`` per line, as ``embedre
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
+from embedres._jsonable import load_json
 from embedres.archive.archiver import Archiver
 from embedres.archive.xposts import lookup_post
 from embedres.detect.extractor import extract
@@ -48,9 +48,9 @@ def _jsonl(path: Path) -> Iterator[tuple[str, str]]:
         if not line.strip():
             continue
         try:
-            rec = json.loads(line)
-        except ValueError:
-            raise InputError(f"{path}:{n}: not JSON") from None
+            rec = load_json(line)  # nesting capped: 100,000 "[" is not a RecursionError
+        except ValueError as exc:
+            raise InputError(f"{path}:{n}: not JSON ({exc})") from None
         body = rec.get("html", rec.get("text")) if isinstance(rec, dict) else None
         if not isinstance(body, str):
             raise InputError(f'{path}:{n}: a record needs a "text" or "html" string')

@@ -13,13 +13,13 @@ error (5xx), a redirect (usually to a login page), an HTML page where JSON was e
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import unescape
 from typing import Any, Literal
 
+from embedres._jsonable import load_json
 from embedres.platforms.base import PostRef
 
 __all__ = [
@@ -126,13 +126,16 @@ def transient(status: int, body: bytes) -> Verdict | None:
 
 
 def read_json(body: bytes) -> Any | None:
-    """The decoded JSON body, or None when it is empty or not JSON.
+    """The decoded JSON body, or None when it is empty, not JSON or nested too deep.
 
-    >>> read_json(b'{"a": 1}'), read_json(b"{oops"), read_json(b"")
-    ({'a': 1}, None, None)
+    Hostile answers nest 100,000 levels deep: the nesting cap of
+    :func:`embedres._jsonable.load_json` keeps that a ``None``, not a RecursionError.
+
+    >>> read_json(b'{"a": 1}'), read_json(b"{oops"), read_json(b""), read_json(b"[" * 10**5)
+    ({'a': 1}, None, None, None)
     """
     try:
-        return json.loads(body.decode("utf-8", "replace")) if body.strip() else None
+        return load_json(body) if body.strip() else None
     except ValueError:
         return None
 

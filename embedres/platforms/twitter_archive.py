@@ -10,6 +10,7 @@ is. :mod:`embedres.archive.xposts` does the asking.
 from __future__ import annotations
 
 import re
+from html import unescape
 from urllib.parse import urlencode
 
 from embedres.errors import InvalidArgument
@@ -80,7 +81,7 @@ _NOT_A_POST: tuple[tuple[str, str], ...] = (
 )
 _OG_TEXT = re.compile(
     r"""<meta\s[^>]{0,200}(?:property|name)=["'](?:og|twitter):description["']"""
-    r"""\s[^>]{0,40}content=["']([^"']{1,5000})""",
+    r"""\s[^>]{0,40}content=(?:"([^"]{1,5000})|'([^']{1,5000}))""",
     re.IGNORECASE,
 )
 
@@ -108,15 +109,20 @@ def archived_post(body: bytes, post_id: str) -> tuple[bool, str]:
         if str(data.get("id_str", "")) == post_id and text_field(data, "text"):
             return True, "widget JSON of the tweet"
         markup = data.get("html")
-        if isinstance(markup, str) and f"/status/{post_id}" in markup and "<p" in markup:
+        url = data.get("url")
+        # An oEmbed answer names its tweet in "url": another tweet's answer that merely
+        # links this one (a reply, a quote) is not this tweet.
+        other = isinstance(url, str) and not _names(url, post_id)
+        if isinstance(markup, str) and not other and _names(markup, post_id) and "<p" in markup:
             return True, "oEmbed answer of the tweet"
         return False, "JSON without the tweet"
     low = text.lower()
-    if f"/status/{post_id}" in text or f'data-tweet-id="{post_id}"' in text:
+    if _names(text, post_id) or f'data-tweet-id="{post_id}"' in text:
         if "js-tweet-text" in text or 'data-testid="tweetText"' in text:
             return True, "status page with the tweet"
         og = _OG_TEXT.search(text)
-        if og and og.group(1).strip():
+        og_text = (og.group(1) or og.group(2) or "") if og else ""
+        if og_text.strip() and not _boilerplate(og_text):
             return True, "status page with the tweet's text (og:description)"
         if 'class="twitter-tweet' in text and "<p" in text:
             return True, "embed blockquote with the tweet"
@@ -124,3 +130,18 @@ def archived_post(body: bytes, post_id: str) -> tuple[bool, str]:
         if needle in low:
             return False, why
     return False, "empty JavaScript shell (no post text in the page)"
+
+
+def _names(text: str, post_id: str) -> bool:
+    """Whether ``text`` links ``/status/<post_id>`` itself (``/status/20`` is not
+    ``/status/201``)."""
+    return re.search(rf"/status(?:es)?/{re.escape(post_id)}(?![0-9])", text) is not None
+
+
+# X's own description of itself: what a login wall's og:description says instead of a tweet.
+_GENERIC_OG = ("from breaking news and entertainment", "log in", "sign up", "sign in")
+
+
+def _boilerplate(og_text: str) -> bool:
+    low = unescape(og_text).lower()
+    return any(n in low for n, _ in _NOT_A_POST) or any(n in low for n in _GENERIC_OG)

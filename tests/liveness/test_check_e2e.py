@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import socket
 from collections.abc import Iterator
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from embedres.cli import main
-from embedres.liveness import LivenessChecker, check_articles
+from embedres.cli.check import render
+from embedres.liveness import Evidence, LivenessChecker, PostStatus, check_articles
 from embedres.net.network import Network, NetworkConfig
 from embedres.platforms.liveness import probe_for
 from embedres.platforms.posturls import parse_post_url
@@ -199,7 +203,14 @@ def test_platform_without_endpoint_is_unknown(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     "kwargs",
-    [{"endpoints": {"nope": "http://a"}}, {"endpoints": {"twitter": "ftp://a"}}, {"max_age": -1}],
+    [
+        {"endpoints": {"nope": "http://a"}},
+        {"endpoints": {"twitter": "ftp://a"}},
+        {"max_age": -1},
+        {"max_age": float("nan")},
+        {"timeout": float("inf")},  # the client's watchdog thread died on it (OverflowError)
+        {"timeout": float("nan")},
+    ],
 )
 def test_bad_options_are_rejected(kwargs: dict[str, object]) -> None:
     from embedres.errors import InvalidArgument
@@ -320,6 +331,8 @@ def test_429_holds_the_host(tmp_path: Path) -> None:
         asked = len(srv.requests)
     assert (a.status, b.status) == ("unavailable", "unavailable")
     assert asked == 1  # Retry-After: 1 s, more than the 0.2 s timeout: the second waits no slot
+    assert "rate limited" in b.evidence.reason and "network error" not in b.evidence.reason
+    assert b.evidence.http_status is None
 
 
 def tweet_body() -> bytes:
@@ -474,3 +487,81 @@ def test_bluesky_rkeys_are_per_account(tmp_path: Path) -> None:
         with network(tmp_path) as net:
             chk = LivenessChecker(network=net, endpoints={"bluesky": srv.url("")})
             assert [chk.check(a).status, chk.check(b).status] == ["live", "deleted"]
+
+
+def test_since_reuses_answers_older_than_the_status_ttl(
+    fake: LoopbackServer, tmp_path: Path
+) -> None:
+    # docs/liveness.md: "--since 7d reuses answers younger than seven days", although a live
+    # answer's own lifetime is one day.
+    from embedres.net.cache import SQLiteCache
+
+    now = [1_000_000_000.0]
+    cache = SQLiteCache(tmp_path / "since.sqlite", clock=lambda: now[0])
+    config = NetworkConfig(cache=None, allow_private=True)
+    url = "https://x.com/jack/status/20"
+    with config.build(cache=cache) as net:
+        assert LivenessChecker(network=net, endpoints=bases(fake)).check(url).status == "live"
+        now[0] += 2 * 86400.0
+        week = LivenessChecker(network=net, endpoints=bases(fake), max_age=7 * 86400)
+        assert week.check(url).from_cache
+        assert len(fake.requests) == 1
+    cache.close()
+
+
+def test_since_never_stretches_an_unavailable_answer(tmp_path: Path) -> None:
+    url = "https://x.com/jack/status/20"
+    answers: dict[str, tuple[int, bytes, str]] = {}
+    with LoopbackServer({"*": answer_table(answers)}) as srv:
+        answers[endpoint_path(url, srv.url(""))] = (503, b"", "text/plain")
+        with network(tmp_path) as net:
+            assert net.cache is not None
+            chk = LivenessChecker(network=net, endpoints={"twitter": srv.url("")}, max_age=7e5)
+            assert chk.check(url).status == "unavailable"
+            key = "twitter:20|" + srv.url("")
+            entry = net.cache.get("liveness/v1", key)
+            assert isinstance(entry, dict)
+            hour_ago = datetime.now(timezone.utc) - timedelta(hours=1)
+            net.cache.put("liveness/v1", key, {**entry, "checked_at": hour_ago.isoformat()}, ttl=60)
+            assert not chk.check(url).from_cache
+        assert len(srv.requests) == 2
+
+
+def hostile_status() -> PostStatus:
+    return PostStatus(
+        "https://mastodon.social/@a/110",
+        "mastodon",
+        "110",
+        "deleted",
+        datetime(2026, 1, 2, tzinfo=timezone.utc),
+        Evidence("XRPC error \x1b[2J\x1b]0;pwned\x07\nforged row", "http://e/x", 404,
+                 '=HYPERLINK("http://evil","x")'),
+        source="@SUM(1+1)*cmd|' /C calc'!A0.html",
+    )  # fmt: skip
+
+
+def test_csv_report_defuses_formula_cells() -> None:
+    out = render([hostile_status()], "csv")
+    row = next(csv.DictReader(io.StringIO(out)))
+    assert row["wording"] == '\'=HYPERLINK("http://evil","x")'
+    assert row["source"].startswith("'@SUM")
+    assert row["url"] == "https://mastodon.social/@a/110"
+
+
+def test_table_report_shows_no_control_characters() -> None:
+    out = render([hostile_status()], "table")
+    assert "\x1b" not in out and "\x07" not in out
+    assert len(out.splitlines()) == 2
+
+
+def test_deeply_nested_jsonl_line_is_an_input_error(tmp_path: Path) -> None:
+    from embedres.errors import InputError
+
+    batch = tmp_path / "deep.jsonl"
+    batch.write_text("[" * 100_000 + "\n", encoding="utf-8")
+    with (
+        network(tmp_path, offline=True) as net,
+        LivenessChecker(network=net) as chk,
+        pytest.raises(InputError, match=r"deep\.jsonl:1: not JSON"),
+    ):
+        check_articles([batch], chk)

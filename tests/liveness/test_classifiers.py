@@ -231,3 +231,33 @@ def test_oembed_confirmation_never_turns_a_failure_into_a_deletion(
 ) -> None:
     first = Verdict("deleted", "HTTP 404: no such tweet (deleted or never posted)")
     assert reconcile_oembed(first, "u", status, body).status == "unavailable"
+
+
+@pytest.mark.parametrize("platform", sorted(PROBES))
+@pytest.mark.parametrize("body", [b"[" * 100_000, b'{"a":' * 100_000], ids=["list", "dict"])
+@pytest.mark.parametrize("status", [200, 400, 403, 404])
+def test_deeply_nested_answers_are_a_verdict_not_a_recursion_error(
+    platform: str, body: bytes, status: int
+) -> None:
+    verdict = PROBES[platform].classify("u", status, body)
+    assert verdict.status in STATUSES
+    if status == 200:
+        assert verdict.status == "unavailable", verdict
+
+
+def test_deeply_nested_oembed_confirmation_is_not_a_recursion_error() -> None:
+    first = Verdict("deleted", "HTTP 404")
+    for status in (200, 403):
+        assert reconcile_oembed(first, "u", status, b"[" * 100_000).status in STATUSES
+
+
+def test_telegram_page_of_unclosed_text_tags_is_read_in_linear_time() -> None:
+    import time
+
+    opening = b'<div class="tgme_widget_message_text js-message_text">'
+    page = (opening * (MAX_BODY // len(opening)))[:MAX_BODY]
+    start = time.perf_counter()
+    verdict = PROBES["telegram"].classify("u", 200, page)
+    elapsed = time.perf_counter() - start
+    assert verdict.status == "unavailable"
+    assert elapsed < 1.0, f"{elapsed:.2f} s for one 512 KiB answer"

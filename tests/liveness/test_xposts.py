@@ -266,3 +266,74 @@ def test_cite_archives_a_tweet_through_its_json_capture(wayback: FakeWayback, ne
     (snap,) = citation.snapshots
     assert "tweet-result?id=20&" in snap.original_url
     assert not any("rejected" in w for w in citation.warnings)
+
+
+LOGIN_WALL_NAMING_THE_TWEET = (
+    b'<html><head><link rel="canonical" href="https://x.com/jack/status/20">'
+    b'<meta property="og:description" content="Don\'t miss what\'s happening">'
+    b'</head><body><a href="/i/flow/login">Log in</a></body></html>'
+)
+OTHER_TWEETS_OEMBED = json.dumps(
+    {
+        "url": "https://twitter.com/jack/status/201",
+        "html": '<blockquote class="twitter-tweet"><p lang="en">a reply</p>&mdash; jack '
+        '<a href="https://twitter.com/jack/status/201">March 21, 2006</a></blockquote>',
+    }
+).encode()
+OTHER_TWEETS_PAGE = (
+    b'<html><div class="tweet" data-tweet-id="201"><p class="js-tweet-text">a reply</p>'
+    b'<a href="/jack/status/201">permalink</a></div></html>'
+)
+
+
+@pytest.mark.parametrize(
+    ("body", "reason"),
+    [
+        (LOGIN_WALL_NAMING_THE_TWEET, "login wall"),
+        (OTHER_TWEETS_OEMBED, "JSON without the tweet"),
+        (OEMBED.replace(b"status/20", b"status/2001"), "JSON without the tweet"),
+        (OTHER_TWEETS_PAGE, "empty JavaScript shell"),
+    ],
+    ids=["login-wall-with-id", "oembed-of-201", "oembed-id-prefix", "page-of-201"],
+)
+def test_a_wall_or_another_tweets_copy_does_not_hold_the_post(body: bytes, reason: str) -> None:
+    holds, why = archived_post(body, "20")
+    assert holds is False
+    assert reason in why
+
+
+def test_og_description_in_single_quotes_is_read_whole() -> None:
+    page = b"<html><a href='/jack/status/20'></a><meta name='twitter:description' content='hi'>"
+    assert archived_post(page, "20") == (
+        True,
+        "status page with the tweet's text (og:description)",
+    )
+
+
+def test_dead_card_links_only_http_urls() -> None:
+    from embedres.model import Snapshot
+
+    snap = Snapshot("javascript:alert(1)", NEAR, "custom", "https://twitter.com/jack/status/20")
+    with_copy = dead_status(archived=snap, archived_text="hi")
+    without_copy = PostStatus(
+        "javascript:alert(2)", "twitter", "20", "deleted", NEAR, Evidence("tombstone")
+    )
+    for card in (dead_post_card(with_copy), dead_post_card(without_copy)):
+        assert "javascript:" not in card.lower()
+        assert "No longer available." in card
+
+
+def test_renderer_matches_instance_scoped_ids_only_on_their_instance() -> None:
+    from types import SimpleNamespace
+    from typing import cast
+
+    from embedres.export.protocol import Citable
+
+    dead = PostStatus(
+        "https://a.social/@x/110", "mastodon", "110", "deleted", NEAR, Evidence("HTTP 404")
+    )
+    hook = liveness_renderer([dead], render=lambda c: "LIVE")
+    same_id_elsewhere = cast(Citable, SimpleNamespace(url="https://b.social/@y/110", post=None))
+    assert hook(same_id_elsewhere) == "LIVE"
+    itself = cast(Citable, SimpleNamespace(url="https://a.social/@x/110", post=None))
+    assert "embedres-dead" in hook(itself)
