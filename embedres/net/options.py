@@ -7,6 +7,7 @@ same :class:`~embedres.errors.InvalidArgument` message everywhere.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 
 from embedres.errors import InvalidArgument
@@ -32,8 +33,10 @@ def check_number(value: object, name: str, *, minimum: float = 0.0) -> float:
     >>> check_number(2, "timeout")
     2.0
     """
-    if not _is_number(value) or not value > minimum:  # type: ignore[operator]
-        raise InvalidArgument(f"{name} must be a number greater than {minimum:g}, not {value!r}")
+    if not _is_number(value) or not value > minimum or not math.isfinite(value):  # type: ignore[operator,arg-type]
+        raise InvalidArgument(
+            f"{name} must be a finite number greater than {minimum:g}, not {value!r}"
+        )
     return float(value)  # type: ignore[arg-type]
 
 
@@ -47,7 +50,10 @@ def check_positive(value: object, name: str, *, integer: bool = False, zero: boo
     3
     """
     ok = isinstance(value, int) if integer else _is_number(value)
-    if isinstance(value, bool) or not ok or value < 0 or (value == 0 and not zero):  # type: ignore[operator]
+    if (
+        isinstance(value, bool) or not ok or not math.isfinite(value)  # type: ignore[arg-type]
+        or value < 0 or (value == 0 and not zero)  # type: ignore[operator]
+    ):  # fmt: skip
         rule = ">= 0" if zero else "> 0"
         raise InvalidArgument(
             f"{name} must be {'an int' if integer else 'a number'} {rule}, not {value!r}"

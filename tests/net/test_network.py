@@ -177,3 +177,14 @@ def test_a_dsn_password_never_shows_in_reprs() -> None:
             assert "s3cret" not in text and "db/x" in text, text
             assert obj.cache == dsn  # the value itself is untouched
     assert "cache='/tmp/c.sqlite'" in repr(NetworkConfig(cache="/tmp/c.sqlite"))
+
+
+@pytest.mark.parametrize("field", ["timeout", "request_timeout", "per_host_interval"])
+@pytest.mark.parametrize("value", [float("inf"), float("nan")])
+def test_infinite_and_nan_times_are_refused(field: str, value: float) -> None:
+    """``timeout=inf`` used to crash the client's watchdog thread with OverflowError."""
+    from embedres.errors import InvalidArgument
+    from embedres.net.network import NetworkConfig
+
+    with pytest.raises(InvalidArgument, match=field):
+        NetworkConfig(**{field: value})
