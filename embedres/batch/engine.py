@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from embedres._version import __version__
-from embedres.batch.jsonl import BLANK, MAX_RECORD, done_ids
+from embedres.batch.jsonl import BLANK, MAX_RECORD, done_ids, id_key
 from embedres.batch.options import BatchOptions, BatchReport
 from embedres.batch.records import Session, result_of
 from embedres.batch.sources import Part, plan, read_part
@@ -79,6 +79,19 @@ def _recount(path: str, index: int) -> PartCounts:
     return PartCounts(index, **counts)
 
 
+class _Skip:
+    """The ids not to cite in a part: those of the output already, and those seen in it."""
+
+    __slots__ = ("done", "seen")
+
+    def __init__(self, done: frozenset[str]) -> None:
+        self.done = done
+        self.seen: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.seen or key in self.done
+
+
 def cite_part(part: Part, layout: Layout, options: BatchOptions) -> PartCounts:
     """Cite one part into its part file (atomically); an existing part file is not redone.
 
@@ -98,11 +111,13 @@ def cite_part(part: Part, layout: Layout, options: BatchOptions) -> PartCounts:
         return _recount(final, part.index)
     counts = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
     tmp = f"{final}.{uuid.uuid4().hex}.tmp"
+    skip = _Skip(layout.skip)
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as out, Session(options) as session:
             for number, rec in read_part(part, layout.max_record):
-                result = None if rec is BLANK else result_of(session, number, rec, layout.skip)
+                result = None if rec is BLANK else result_of(session, number, rec, skip)
                 if result is not None:
+                    skip.seen.add(id_key(result.record["id"]))  # a duplicate id later is skipped
                     counts["ok" if result.ok else "failed"] += 1
                     counts["partial"] += result.partial
                     out.write(json.dumps(result.record, ensure_ascii=False) + "\n")
@@ -187,11 +202,51 @@ def run_parts(
         if progress is not None:
             progress(done, None)
     parts.sort()
+    _drop_duplicates(layout, parts, totals)
     if as_dir:
         _write_manifest(parts_dir, layout, parts, stamp, totals)
     else:
         _concatenate(target, layout, parts)
     return BatchReport(**totals)
+
+
+def _drop_duplicates(layout: Layout, parts: list[int], totals: dict[str, int]) -> None:
+    """Keep only the first result of each id across the parts, as the local engine does
+    (issue #14: a duplicate id is processed once); a part is rewritten atomically, so a crash
+    here leaves parts that a rerun deduplicates again. The driver holds the ids, as ``local``."""
+    seen: set[str] = set()
+    for index in parts:
+        path = layout.part_path(index)
+        try:
+            dupes = _duplicates_in(path, seen)
+            if dupes:
+                _rewrite_without(path, dupes)
+        except OSError as exc:
+            raise InputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+        for ok in dupes.values():
+            totals["ok" if ok else "failed"] -= 1
+            totals["skipped"] += 1
+
+
+def _duplicates_in(path: str, seen: set[str]) -> dict[int, bool]:
+    """{line index: was ok} of the lines of a part whose id is in ``seen`` (which grows)."""
+    dupes: dict[int, bool] = {}
+    with open(path, "rb") as fh:
+        for i, line in enumerate(fh):
+            rec = json.loads(line)
+            key = id_key(rec["id"])
+            if key in seen:
+                dupes[i] = rec.get("status") == "ok"
+            seen.add(key)
+    return dupes
+
+
+def _rewrite_without(path: str, lines: dict[int, bool]) -> None:
+    with open(path, "rb") as src, open(path + ".tmp", "wb") as dst:
+        dst.writelines(line for i, line in enumerate(src) if i not in lines)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.replace(path + ".tmp", path)
 
 
 def _write_manifest(

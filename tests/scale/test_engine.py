@@ -107,8 +107,8 @@ def test_a_crash_during_concatenation_is_finished_not_repeated(tmp_path: Path) -
 def test_part_reading_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b'{"id": "a", "text": "x"}\n\xff\xfe\n')
-    with pytest.raises(InputError, match="not UTF-8"):
-        list(read_part(next(iter(plan(bad, 10))), 1000))
+    _, (_, unreadable) = list(read_part(next(iter(plan(bad, 10))), 1000))
+    assert unreadable.error == "not UTF-8 (byte 25 of the input, 0 of the line)"
     with pytest.raises(InputError, match="cannot read"):
         list(read_part(Part(0, str(tmp_path / "gone.jsonl"), "jsonl", 0, 1), 1000))
     (tmp_path / "x.jsonl.gz").write_bytes(b"not gzip")
