@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from embedres._version import __version__
-from embedres.batch.jsonl import BLANK, MAX_RECORD, done_ids, id_key
+from embedres.batch.jsonl import BLANK, MAX_RECORD, id_key, read_results
 from embedres.batch.options import BatchOptions, BatchReport
 from embedres.batch.records import Session, result_of
 from embedres.batch.sources import Part, plan, read_part
@@ -180,14 +180,16 @@ def run_parts(
     as_dir = target.endswith(("/", os.sep)) or os.path.isdir(target)
     parts_dir = target if as_dir else target + ".parts"
     if not as_dir and _finish_concatenation(target, parts_dir):
-        return BatchReport(skipped=len(done_ids(target, max_record)))
+        earlier = read_results(target, max_record)
+        return BatchReport(skipped=len(earlier), earlier_failed=_errors(earlier))
     try:
         os.makedirs(parts_dir, exist_ok=True)
         stamp = _fingerprint(source, options, part_size)
         _check_plan(parts_dir, stamp)
     except OSError as exc:
         raise InputError(f"cannot write {parts_dir!r}: {exc.strerror or exc}") from None
-    skip = frozenset(done_ids(target, max_record)) if not as_dir else frozenset()
+    earlier = read_results(target, max_record) if not as_dir else {}
+    skip = frozenset(earlier)
     layout = Layout(parts_dir, max_record, skip)
     totals = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
     parts: list[int] = []
@@ -207,7 +209,12 @@ def run_parts(
         _write_manifest(parts_dir, layout, parts, stamp, totals)
     else:
         _concatenate(target, layout, parts)
-    return BatchReport(**totals)
+    # As the local engine: error records left from an earlier run make the exit status 1.
+    return BatchReport(**totals, earlier_failed=_errors(earlier))
+
+
+def _errors(results: dict[str, str]) -> int:
+    return sum(status == "error" for status in results.values())
 
 
 def _drop_duplicates(layout: Layout, parts: list[int], totals: dict[str, int]) -> None:
