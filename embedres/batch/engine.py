@@ -178,6 +178,9 @@ def run_parts(
     """
     target = os.fspath(out)
     as_dir = target.endswith(("/", os.sep)) or os.path.isdir(target)
+    # Workers (another machine, or a `dask worker` started elsewhere) have their own working
+    # directory: they get absolute paths.
+    target, source = os.path.abspath(target), os.path.abspath(os.fspath(source))
     parts_dir = target if as_dir else target + ".parts"
     if not as_dir and _finish_concatenation(target, parts_dir):
         earlier = read_results(target, max_record)

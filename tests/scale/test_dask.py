@@ -232,3 +232,18 @@ def test_driver_kill_9_then_rerun_resumes(dask_client: Any, pg_dsn: str, tmp_pat
         assert repeated < 0.01 * before, (repeated, before, total)
     assert _same_records(out, local)
     shutil.rmtree(tmp_path / "o.jsonl.parts", ignore_errors=True)
+
+
+def test_relative_paths_work_on_workers_with_another_working_directory(
+    dask_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert str(tmp_path) not in dask_client.run(os.getcwd).values()  # as on another machine
+    (tmp_path / "news").mkdir()
+    with gzip.open(tmp_path / "news" / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write("".join(json.dumps({"id": i, "text": f"Article {i}."}) + "\n" for i in range(5)))
+    opts = BatchOptions(resolve=False)
+    report = batch.run("news/*.jsonl.gz", "cites/", options=opts, engine="dask", client=dask_client)
+    assert report.ok == 5 and (tmp_path / "cites" / "part-00000.jsonl").exists()
+    report = batch.run("news", "cites.jsonl", options=opts, engine="dask", client=dask_client)
+    assert report.ok == 5 and len((tmp_path / "cites.jsonl").read_text().splitlines()) == 5
