@@ -52,6 +52,7 @@ def test_cli_dask_rerun_exit_status_is_the_local_one(tmp_path: Path) -> None:
         (["--part-size", "5", "--out", "o"], "--part-size is for --engine dask or spark"),
         (["--engine", "dask", "--scheduler", "bogus", "--out", "o"], "Dask scheduler address"),
         (["--scheduler", "http://127.0.0.1:1", "--out", "o"], "Dask scheduler address"),
+        (["--engine", "spark", "--workers", "2", "--out", "o"], "for engine dask"),
         (
             ["--engine", "dask", "--cache", "postgresql://x@127.0.0.1:1/db", "--out", "o"],
             "cannot use PostgreSQL cache",

@@ -132,6 +132,12 @@ def test_bad_arguments_fail_before_any_work(tmp_path: Path) -> None:
         batch.run(src, tmp_path / "o", engine="dask", workers=0)
     with pytest.raises(InvalidArgument, match="are for engine dask or spark"):
         batch.run(src, tmp_path / "o", engine="local", workers=2)
+    with pytest.raises(InvalidArgument, match="for engine dask"):
+        batch.run(src, tmp_path / "o", engine="spark", workers=2)  # not silently ignored
+    with pytest.raises(InvalidArgument, match="for engine dask"):
+        batch.run(src, tmp_path / "o", engine="spark", scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(InvalidArgument, match="part_size"):
+        batch.run(src, tmp_path / "o", engine="dask", part_size=0)  # not the default
     with pytest.raises(CacheError, match="PostgreSQL"):
         opts = BatchOptions(cache="postgresql://x@127.0.0.1:1/db")
         batch.run(src, tmp_path / "o", options=opts, engine="dask")
