@@ -63,12 +63,39 @@ class Layout:
     """The directory of ``part-INDEX.jsonl`` files."""
     max_record: int = MAX_RECORD
     """The longest accepted JSONL line."""
-    skip: frozenset[str] = frozenset()
-    """Ids already in an existing output file (resume of a run that finished)."""
+    skip_file: str | None = None
+    """A file of the ids already in an existing output file (resume), one :func:`id_key` a
+    line. A path, not the ids: every task gets a pickled copy of the layout, and a resume over
+    a million results would otherwise ship megabytes with each task."""
 
     def part_path(self, index: int) -> str:
         """The final path of part ``index``."""
         return os.path.join(self.parts_dir, f"part-{index:05d}.jsonl")
+
+    def skip(self) -> frozenset[str]:
+        """The ids in :attr:`skip_file` (read once per worker process)."""
+        if self.skip_file is None:
+            return frozenset()
+        stat = os.stat(self.skip_file)
+        key = (self.skip_file, stat.st_mtime_ns, stat.st_size)
+        if key not in _SKIP_CACHE:
+            with open(self.skip_file, encoding="utf-8", newline="\n") as fh:
+                ids = frozenset(line.rstrip("\n") for line in fh)
+            _SKIP_CACHE.clear()  # one run's ids at a time
+            _SKIP_CACHE[key] = ids
+        return _SKIP_CACHE[key]
+
+
+_SKIP_CACHE: dict[tuple[str, int, int], frozenset[str]] = {}
+
+
+def _write_skip_file(parts_dir: str, ids: Iterable[str]) -> str:
+    """Write the ids of a resume to ``parts_dir/skip.txt`` (atomically); its path."""
+    path = os.path.join(parts_dir, "skip.txt")
+    with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(key + "\n" for key in ids)  # an id_key is JSON text: no newline in it
+    os.replace(path + ".tmp", path)
+    return path
 
 
 def _recount(path: str, index: int) -> PartCounts:
@@ -111,7 +138,7 @@ def cite_part(part: Part, layout: Layout, options: BatchOptions) -> PartCounts:
         return _recount(final, part.index)
     counts = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
     tmp = f"{final}.{uuid.uuid4().hex}.tmp"
-    skip = _Skip(layout.skip)
+    skip = _Skip(layout.skip())
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as out, Session(options) as session:
             for number, rec in read_part(part, layout.max_record):
@@ -192,8 +219,11 @@ def run_parts(
     except OSError as exc:
         raise InputError(f"cannot write {parts_dir!r}: {exc.strerror or exc}") from None
     earlier = read_results(target, max_record) if not as_dir else {}
-    skip = frozenset(earlier)
-    layout = Layout(parts_dir, max_record, skip)
+    try:
+        skip_file = _write_skip_file(parts_dir, earlier) if earlier else None
+    except OSError as exc:
+        raise InputError(f"cannot write {parts_dir!r}: {exc.strerror or exc}") from None
+    layout = Layout(parts_dir, max_record, skip_file)
     totals = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
     parts: list[int] = []
     done = 0
