@@ -25,7 +25,7 @@ from embedres.batch.engine import Layout, PartCounts, cite_part
 from embedres.batch.options import BatchOptions
 from embedres.batch.records import process
 from embedres.batch.sources import Part
-from embedres.errors import InvalidArgument
+from embedres.errors import InputError, InvalidArgument
 
 __all__ = ["RESULT_COLUMNS", "cite_bag", "cite_dataframe", "dask_mapper", "open_client"]
 
@@ -62,11 +62,24 @@ def open_client(
     *, scheduler: str | None = None, workers: int | None = None
 ) -> tuple[Any, list[Any]]:
     """A Dask client: to ``scheduler`` (``tcp://HOST:PORT``), else a LocalCluster of ``workers``
-    processes (one thread each). Returns the client and what to close afterwards."""
+    processes (one thread each). Returns the client and what to close afterwards.
+
+    Raises:
+        InvalidArgument: ``scheduler`` is not a scheduler address.
+        InputError: no scheduler answers at ``scheduler``.
+    """
     from distributed import Client, LocalCluster
 
     if scheduler is not None:
-        client = Client(scheduler, timeout="10s")
+        try:
+            client = Client(scheduler, timeout="10s")
+        except ValueError as exc:  # not an address: "missing port", "unknown address scheme"
+            raise InvalidArgument(
+                f"scheduler must be a Dask scheduler address (tcp://HOST:PORT), "
+                f"not {scheduler!r}: {exc}"
+            ) from None
+        except (OSError, TimeoutError) as exc:
+            raise InputError(f"cannot reach the Dask scheduler at {scheduler!r}: {exc}") from None
         return client, [client]
     n = workers or os.cpu_count() or 1
     cluster = LocalCluster(

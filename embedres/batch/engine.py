@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from embedres._version import __version__
-from embedres.batch.jsonl import BLANK, MAX_RECORD, done_ids
+from embedres.batch.jsonl import BLANK, MAX_RECORD, id_key, read_results
 from embedres.batch.options import BatchOptions, BatchReport
 from embedres.batch.records import Session, result_of
 from embedres.batch.sources import Part, plan, read_part
@@ -63,12 +63,39 @@ class Layout:
     """The directory of ``part-INDEX.jsonl`` files."""
     max_record: int = MAX_RECORD
     """The longest accepted JSONL line."""
-    skip: frozenset[str] = frozenset()
-    """Ids already in an existing output file (resume of a run that finished)."""
+    skip_file: str | None = None
+    """A file of the ids already in an existing output file (resume), one :func:`id_key` a
+    line. A path, not the ids: every task gets a pickled copy of the layout, and a resume over
+    a million results would otherwise ship megabytes with each task."""
 
     def part_path(self, index: int) -> str:
         """The final path of part ``index``."""
         return os.path.join(self.parts_dir, f"part-{index:05d}.jsonl")
+
+    def skip(self) -> frozenset[str]:
+        """The ids in :attr:`skip_file` (read once per worker process)."""
+        if self.skip_file is None:
+            return frozenset()
+        stat = os.stat(self.skip_file)
+        key = (self.skip_file, stat.st_mtime_ns, stat.st_size)
+        if key not in _SKIP_CACHE:
+            with open(self.skip_file, encoding="utf-8", newline="\n") as fh:
+                ids = frozenset(line.rstrip("\n") for line in fh)
+            _SKIP_CACHE.clear()  # one run's ids at a time
+            _SKIP_CACHE[key] = ids
+        return _SKIP_CACHE[key]
+
+
+_SKIP_CACHE: dict[tuple[str, int, int], frozenset[str]] = {}
+
+
+def _write_skip_file(parts_dir: str, ids: Iterable[str]) -> str:
+    """Write the ids of a resume to ``parts_dir/skip.txt`` (atomically); its path."""
+    path = os.path.join(parts_dir, "skip.txt")
+    with open(path + ".tmp", "w", encoding="utf-8", newline="\n") as fh:
+        fh.writelines(key + "\n" for key in ids)  # an id_key is JSON text: no newline in it
+    os.replace(path + ".tmp", path)
+    return path
 
 
 def _recount(path: str, index: int) -> PartCounts:
@@ -77,6 +104,19 @@ def _recount(path: str, index: int) -> PartCounts:
         for line in fh:
             counts["ok" if json.loads(line).get("status") == "ok" else "failed"] += 1
     return PartCounts(index, **counts)
+
+
+class _Skip:
+    """The ids not to cite in a part: those of the output already, and those seen in it."""
+
+    __slots__ = ("done", "seen")
+
+    def __init__(self, done: frozenset[str]) -> None:
+        self.done = done
+        self.seen: set[str] = set()
+
+    def __contains__(self, key: object) -> bool:
+        return key in self.seen or key in self.done
 
 
 def cite_part(part: Part, layout: Layout, options: BatchOptions) -> PartCounts:
@@ -98,11 +138,13 @@ def cite_part(part: Part, layout: Layout, options: BatchOptions) -> PartCounts:
         return _recount(final, part.index)
     counts = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
     tmp = f"{final}.{uuid.uuid4().hex}.tmp"
+    skip = _Skip(layout.skip())
     try:
         with open(tmp, "w", encoding="utf-8", newline="\n") as out, Session(options) as session:
             for number, rec in read_part(part, layout.max_record):
-                result = None if rec is BLANK else result_of(session, number, rec, layout.skip)
+                result = None if rec is BLANK else result_of(session, number, rec, skip)
                 if result is not None:
+                    skip.seen.add(id_key(result.record["id"]))  # a duplicate id later is skipped
                     counts["ok" if result.ok else "failed"] += 1
                     counts["partial"] += result.partial
                     out.write(json.dumps(result.record, ensure_ascii=False) + "\n")
@@ -163,17 +205,25 @@ def run_parts(
     """
     target = os.fspath(out)
     as_dir = target.endswith(("/", os.sep)) or os.path.isdir(target)
+    # Workers (another machine, or a `dask worker` started elsewhere) have their own working
+    # directory: they get absolute paths.
+    target, source = os.path.abspath(target), os.path.abspath(os.fspath(source))
     parts_dir = target if as_dir else target + ".parts"
     if not as_dir and _finish_concatenation(target, parts_dir):
-        return BatchReport(skipped=len(done_ids(target, max_record)))
+        earlier = read_results(target, max_record)
+        return BatchReport(skipped=len(earlier), earlier_failed=_errors(earlier))
     try:
         os.makedirs(parts_dir, exist_ok=True)
         stamp = _fingerprint(source, options, part_size)
         _check_plan(parts_dir, stamp)
     except OSError as exc:
         raise InputError(f"cannot write {parts_dir!r}: {exc.strerror or exc}") from None
-    skip = frozenset(done_ids(target, max_record)) if not as_dir else frozenset()
-    layout = Layout(parts_dir, max_record, skip)
+    earlier = read_results(target, max_record) if not as_dir else {}
+    try:
+        skip_file = _write_skip_file(parts_dir, earlier) if earlier else None
+    except OSError as exc:
+        raise InputError(f"cannot write {parts_dir!r}: {exc.strerror or exc}") from None
+    layout = Layout(parts_dir, max_record, skip_file)
     totals = {"ok": 0, "failed": 0, "skipped": 0, "partial": 0}
     parts: list[int] = []
     done = 0
@@ -187,11 +237,56 @@ def run_parts(
         if progress is not None:
             progress(done, None)
     parts.sort()
+    _drop_duplicates(layout, parts, totals)
     if as_dir:
         _write_manifest(parts_dir, layout, parts, stamp, totals)
     else:
         _concatenate(target, layout, parts)
-    return BatchReport(**totals)
+    # As the local engine: error records left from an earlier run make the exit status 1.
+    return BatchReport(**totals, earlier_failed=_errors(earlier))
+
+
+def _errors(results: dict[str, str]) -> int:
+    return sum(status == "error" for status in results.values())
+
+
+def _drop_duplicates(layout: Layout, parts: list[int], totals: dict[str, int]) -> None:
+    """Keep only the first result of each id across the parts, as the local engine does
+    (issue #14: a duplicate id is processed once); a part is rewritten atomically, so a crash
+    here leaves parts that a rerun deduplicates again. The driver holds the ids, as ``local``."""
+    seen: set[str] = set()
+    for index in parts:
+        path = layout.part_path(index)
+        try:
+            dupes = _duplicates_in(path, seen)
+            if dupes:
+                _rewrite_without(path, dupes)
+        except OSError as exc:
+            raise InputError(f"cannot write {path!r}: {exc.strerror or exc}") from None
+        for ok in dupes.values():
+            totals["ok" if ok else "failed"] -= 1
+            totals["skipped"] += 1
+
+
+def _duplicates_in(path: str, seen: set[str]) -> dict[int, bool]:
+    """{line index: was ok} of the lines of a part whose id is in ``seen`` (which grows)."""
+    dupes: dict[int, bool] = {}
+    with open(path, "rb") as fh:
+        for i, line in enumerate(fh):
+            rec = json.loads(line)
+            key = id_key(rec["id"])
+            if key in seen:
+                dupes[i] = rec.get("status") == "ok"
+            seen.add(key)
+    return dupes
+
+
+def _rewrite_without(path: str, lines: dict[int, bool]) -> None:
+    with open(path, "rb") as src, open(path + ".tmp", "wb") as dst:
+        dst.writelines(line for i, line in enumerate(src) if i not in lines)
+        dst.flush()
+        os.fsync(dst.fileno())
+    os.replace(path + ".tmp", path)
 
 
 def _write_manifest(

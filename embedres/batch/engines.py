@@ -39,6 +39,8 @@ def run_engine(
         CacheError: a ``postgresql://`` cache that cannot be reached (before any work).
     """
     _check_engine_args(engine, source, out, workers, part_size)
+    if engine == "spark" and (workers is not None or scheduler is not None):
+        raise InvalidArgument("workers and scheduler are for engine dask (Spark: the session)")
     if options.cache and not options.offline:
         _check_cache(options.cache)
     if engine == "dask":

@@ -66,7 +66,7 @@ def _skip_rest(fh: IO[Any], max_record: int, end: str | bytes) -> int:
 
 
 def read_lines(
-    fh: IO[str] | IO[bytes], max_record: int = MAX_RECORD
+    fh: IO[str] | IO[bytes], max_record: int = MAX_RECORD, *, offset: int = 0
 ) -> Iterator[tuple[int, str | Unreadable]]:
     """Yield ``(line number, line)`` from a text or byte stream.
 
@@ -74,11 +74,18 @@ def read_lines(
     being held in memory) or, from a byte stream, not UTF-8 (its byte offset in the input is
     given). A UTF-8 byte-order mark before the first line is dropped.
 
+    Args:
+        fh: the stream.
+        max_record: the longest accepted line.
+        offset: the byte offset in the input where ``fh`` starts (a part of a file read on its
+            own): error records then name the input's byte offsets, and a byte-order mark is
+            only dropped at offset 0 (the start of the input).
+
     Raises:
         InputError: a text stream gave bytes that are not UTF-8 (pass a byte stream to get
             an error record for that line instead).
     """
-    number = offset = 0
+    number, at_start = 0, offset == 0
     while True:
         start = offset
         try:
@@ -100,7 +107,7 @@ def read_lines(
         if not isinstance(line, bytes):
             yield number, line
             continue
-        if number == 1 and line.startswith(_BOM):
+        if number == 1 and at_start and line.startswith(_BOM):
             line, start = line[3:], start + 3
         try:
             yield number, line.decode("utf-8")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from embedres.batch.hostmap import network_kwargs
@@ -122,9 +122,7 @@ def _cite_body(session: Session, rec: Any) -> tuple[dict[str, Any], bool]:
     return out, partial_failure(citations)
 
 
-def result_of(
-    session: Session, number: int, rec: Any, skip: frozenset[str] | set[str]
-) -> RecordResult | None:
+def result_of(session: Session, number: int, rec: Any, skip: Container[str]) -> RecordResult | None:
     """Cite one record (None when its :func:`~embedres.batch.jsonl.id_key` is in ``skip``);
     any failure becomes an error record."""
     error = rec.error if isinstance(rec, Unreadable) else None

@@ -89,7 +89,8 @@ def run(
     options = options if options is not None else BatchOptions()
     if not isinstance(options, BatchOptions):
         raise InvalidArgument(f"options must be a BatchOptions, not {type(options).__name__}")
-    if engine != "local" or client is not None or workers or scheduler or part_size:
+    distributed = (client, workers, scheduler, part_size) != (None, None, None, None)
+    if engine != "local" or distributed:
         if retry_failed:
             raise InvalidArgument("retry_failed is for the local engine")
         return _distributed(engine, source, out, options, progress, max_record,
@@ -136,7 +137,8 @@ def _distributed(
     from embedres.batch.engine import PART_SIZE
     from embedres.batch.engines import run_engine
 
-    kwargs["part_size"] = kwargs["part_size"] or PART_SIZE
+    if kwargs["part_size"] is None:
+        kwargs["part_size"] = PART_SIZE
     return run_engine(
         engine, source, out, options, progress=progress, max_record=max_record, **kwargs
     )

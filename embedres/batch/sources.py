@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import glob
 import gzip
-import io
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from embedres.batch.jsonl import parsed, read_lines
 from embedres.errors import InputError
@@ -125,7 +125,7 @@ def read_part(part: Part, max_record: int) -> Iterator[tuple[int, Any]]:
     """The numbered records of one part (``jsonl.parsed`` values: records, BLANK, Unreadable).
 
     Raises:
-        InputError: the file cannot be read or is not UTF-8.
+        InputError: the file cannot be read (a bad line is an ``Unreadable``, not an error).
     """
     try:
         if part.kind == "parquet":
@@ -136,20 +136,20 @@ def read_part(part: Part, max_record: int) -> Iterator[tuple[int, Any]]:
                 ({k: v for k, v in r.items() if v is not None} for r in rows), part.first
             )
             return
-        fh: IO[str]
+        # Bytes, as the local engine reads a file: a line that is not UTF-8 is an error record
+        # naming its byte offset in the file, not the end of the run (issue #14).
+        fh: IO[bytes]
         if part.kind == "gz":
-            fh = gzip.open(  # noqa: SIM115  (closed below)
-                part.path, "rt", encoding="utf-8-sig", errors="strict", newline="\n"
-            )
+            fh = cast("IO[bytes]", gzip.open(part.path, "rb"))  # noqa: SIM115  (closed below)
         else:
-            raw = open(part.path, "rb")  # noqa: SIM115  (closed with fh)
-            raw.seek(part.offset)
-            enc = "utf-8-sig" if part.offset == 0 else "utf-8"
-            fh = io.TextIOWrapper(raw, encoding=enc, errors="strict", newline="\n")
+            fh = open(part.path, "rb")  # noqa: SIM115  (closed below)
+            fh.seek(part.offset)
         with fh:
-            for i, (n, rec) in enumerate(parsed(read_lines(fh, max_record))):
+            start = part.offset if part.kind == "jsonl" else 0
+            lines = read_lines(fh, max_record, offset=start)
+            for i, (n, rec) in enumerate(parsed(lines)):
                 if part.lines is not None and i >= part.lines:
                     return
                 yield part.first + n - 1, rec
-    except OSError as exc:
-        raise InputError(f"cannot read {part.path!r}: {exc.strerror or exc}") from None
+    except (OSError, EOFError, zlib.error) as exc:  # EOFError, zlib.error: a torn .gz file
+        raise InputError(f"cannot read {part.path!r}: {exc}") from None

@@ -161,14 +161,13 @@ class _Bar:
 def _engine(args: argparse.Namespace) -> str:
     """The engine asked for (``--scheduler`` or ``--workers`` alone mean Dask)."""
     engine = getattr(args, "engine", None)
-    if engine == "local" and (getattr(args, "scheduler", None) or getattr(args, "workers", None)):
+    dask_only = any(getattr(args, name, None) is not None for name in ("scheduler", "workers"))
+    if engine == "local" and dask_only:
         raise InvalidArgument("--workers and --scheduler are for --engine dask")
+    if engine in (None, "local") and getattr(args, "part_size", None) is not None and not dask_only:
+        raise InvalidArgument("--part-size is for --engine dask or spark")
     if engine is None:
-        engine = (
-            "dask"
-            if getattr(args, "scheduler", None) or getattr(args, "workers", None)
-            else "local"
-        )
+        engine = "dask" if dask_only else "local"
     return str(engine)
 
 

@@ -29,6 +29,7 @@ imported here only (the ``postgres`` extra).
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -38,6 +39,7 @@ from typing import Any, TypeVar
 from embedres.errors import CacheError, InvalidArgument
 from embedres.net.cache import decode_value, encode_value
 from embedres.net.ratelimit import HostLimits
+from embedres.net.urlsafety import redact_dsn
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -135,6 +137,24 @@ def _one_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
+_SECRET = re.compile(r"(?i)^[a-z][a-z0-9+.-]*://[^/?#@]*?:([^/?#@]+)@|\bpassword=([^&\s]+)")
+
+
+def _without_secrets(text: str, dsn: str) -> str:
+    """``text`` (a driver message, which may quote the DSN: a malformed URI is echoed whole)
+    with the DSN's password replaced by ``***``, like :func:`~embedres.net.urlsafety.redact_dsn`.
+
+    >>> _without_secrets('bad URI: "postgresql://u:pw@[x"', "postgresql://u:pw@[x")
+    'bad URI: "postgresql://***@[x"'
+    """
+    text = text.replace(dsn, str(redact_dsn(dsn)))
+    for match in _SECRET.finditer(dsn):
+        secret = match.group(1) or match.group(2)
+        if len(secret) > 2:  # a 1-2 character password would blank unrelated text
+            text = text.replace(secret, "***")
+    return text
+
+
 class PostgresStore:
     """A connection pool to one PostgreSQL database, with the embedres schema in it.
 
@@ -179,7 +199,8 @@ class PostgresStore:
             with psycopg.connect(dsn, connect_timeout=self._connect_timeout) as conn:
                 self._create_schema(conn)
         except psycopg.Error as exc:
-            raise CacheError(f"cannot use PostgreSQL cache: {_one_line(exc)}") from None
+            message = _without_secrets(_one_line(exc), dsn)
+            raise CacheError(f"cannot use PostgreSQL cache: {message}") from None
         self._pool = psycopg_pool.ConnectionPool(
             dsn,
             min_size=1,

@@ -28,6 +28,18 @@ def test_cli_dask_engine_matches_local(tmp_path: Path) -> None:
     assert (tmp_path / "d.jsonl").read_bytes() == (tmp_path / "l.jsonl").read_bytes()
 
 
+def test_cli_dask_rerun_exit_status_is_the_local_one(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    _input(src)
+    common = ["cite", "--batch", str(src), "--no-resolve", "--accessed", "2026-11-30"]
+    local = [*common, "--out", str(tmp_path / "l.jsonl"), "--no-progress"]
+    dask = [*common, "--out", str(tmp_path / "d.jsonl"), "--engine", "dask", "--workers", "1"]
+    assert main(local) == main(dask) == 1
+    # A rerun cites nothing, but the error record left in the output still means status 1.
+    assert main(local) == main(dask) == 1
+    assert (tmp_path / "d.jsonl").read_bytes() == (tmp_path / "l.jsonl").read_bytes()
+
+
 @pytest.mark.parametrize(
     ("extra", "message"),
     [
@@ -35,6 +47,12 @@ def test_cli_dask_engine_matches_local(tmp_path: Path) -> None:
         (["--engine", "local", "--workers", "2", "--out", "o"], "are for --engine dask"),
         (["--engine", "spark", "--scheduler", "tcp://127.0.0.1:1", "--out", "o"], "--scheduler"),
         (["--engine", "dask", "--workers", "0", "--out", "o"], "workers must be"),
+        (["--workers", "0", "--out", "o"], "workers must be"),
+        (["--engine", "dask", "--part-size", "0", "--out", "o"], "part_size must be"),
+        (["--part-size", "5", "--out", "o"], "--part-size is for --engine dask or spark"),
+        (["--engine", "dask", "--scheduler", "bogus", "--out", "o"], "Dask scheduler address"),
+        (["--scheduler", "http://127.0.0.1:1", "--out", "o"], "Dask scheduler address"),
+        (["--engine", "spark", "--workers", "2", "--out", "o"], "for engine dask"),
         (
             ["--engine", "dask", "--cache", "postgresql://x@127.0.0.1:1/db", "--out", "o"],
             "cannot use PostgreSQL cache",

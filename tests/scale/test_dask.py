@@ -132,6 +132,12 @@ def test_bad_arguments_fail_before_any_work(tmp_path: Path) -> None:
         batch.run(src, tmp_path / "o", engine="dask", workers=0)
     with pytest.raises(InvalidArgument, match="are for engine dask or spark"):
         batch.run(src, tmp_path / "o", engine="local", workers=2)
+    with pytest.raises(InvalidArgument, match="for engine dask"):
+        batch.run(src, tmp_path / "o", engine="spark", workers=2)  # not silently ignored
+    with pytest.raises(InvalidArgument, match="for engine dask"):
+        batch.run(src, tmp_path / "o", engine="spark", scheduler="tcp://127.0.0.1:1")
+    with pytest.raises(InvalidArgument, match="part_size"):
+        batch.run(src, tmp_path / "o", engine="dask", part_size=0)  # not the default
     with pytest.raises(CacheError, match="PostgreSQL"):
         opts = BatchOptions(cache="postgresql://x@127.0.0.1:1/db")
         batch.run(src, tmp_path / "o", options=opts, engine="dask")
@@ -232,3 +238,18 @@ def test_driver_kill_9_then_rerun_resumes(dask_client: Any, pg_dsn: str, tmp_pat
         assert repeated < 0.01 * before, (repeated, before, total)
     assert _same_records(out, local)
     shutil.rmtree(tmp_path / "o.jsonl.parts", ignore_errors=True)
+
+
+def test_relative_paths_work_on_workers_with_another_working_directory(
+    dask_client: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert str(tmp_path) not in dask_client.run(os.getcwd).values()  # as on another machine
+    (tmp_path / "news").mkdir()
+    with gzip.open(tmp_path / "news" / "a.jsonl.gz", "wt", encoding="utf-8") as fh:
+        fh.write("".join(json.dumps({"id": i, "text": f"Article {i}."}) + "\n" for i in range(5)))
+    opts = BatchOptions(resolve=False)
+    report = batch.run("news/*.jsonl.gz", "cites/", options=opts, engine="dask", client=dask_client)
+    assert report.ok == 5 and (tmp_path / "cites" / "part-00000.jsonl").exists()
+    report = batch.run("news", "cites.jsonl", options=opts, engine="dask", client=dask_client)
+    assert report.ok == 5 and len((tmp_path / "cites.jsonl").read_text().splitlines()) == 5

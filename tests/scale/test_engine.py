@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import pickle
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -107,8 +108,8 @@ def test_a_crash_during_concatenation_is_finished_not_repeated(tmp_path: Path) -
 def test_part_reading_errors(tmp_path: Path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_bytes(b'{"id": "a", "text": "x"}\n\xff\xfe\n')
-    with pytest.raises(InputError, match="not UTF-8"):
-        list(read_part(next(iter(plan(bad, 10))), 1000))
+    _, (_, unreadable) = list(read_part(next(iter(plan(bad, 10))), 1000))
+    assert unreadable.error == "not UTF-8 (byte 25 of the input, 0 of the line)"
     with pytest.raises(InputError, match="cannot read"):
         list(read_part(Part(0, str(tmp_path / "gone.jsonl"), "jsonl", 0, 1), 1000))
     (tmp_path / "x.jsonl.gz").write_bytes(b"not gzip")
@@ -141,3 +142,23 @@ def test_process_options_reach_the_resolver() -> None:
         assert resolver.network.name_resolver("h.example", 80) == ["127.0.0.1"]
     finally:
         resolver.close()
+
+
+def test_a_resume_ships_a_small_layout_to_each_task(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    _write(src, 20)
+    out = tmp_path / "o.jsonl"
+    old = [{"id": f"old{i}", "status": "ok", "citations": [], "warnings": [], "error": None}
+           for i in range(5000)] + [{"id": "e2", "status": "error", "error": "x"}]  # fmt: skip
+    out.write_text("".join(json.dumps(r) + "\n" for r in old), encoding="utf-8")
+    sizes: list[int] = []
+
+    def measuring(parts: Iterator[Part], layout: Layout, options: BatchOptions) -> Any:
+        sizes.append(len(pickle.dumps(layout)))  # what each task is sent
+        return serial(parts, layout, options)
+
+    report = run_parts(measuring, src, out, OPTS, part_size=5)
+    assert max(sizes) < 2000
+    rows = [json.loads(x)["id"] for x in out.read_text(encoding="utf-8").splitlines()]
+    assert rows.count("e2") == 1 and len(rows) == 5001 + 18  # e2 skipped, one blank line
+    assert report.earlier_failed == 1 and report.ok == 17

@@ -93,6 +93,20 @@ def test_unreachable_or_bad_dsn_is_one_line_error(dsn: str) -> None:
     assert time.monotonic() - start < 10
 
 
+@pytest.mark.parametrize(
+    "dsn",
+    [
+        "postgresql://u:s3cret-pw@[bad/x",
+        "postgresql://u:s3cret-pw@127.0.0.1:1/x?foo=bar",
+        "postgresql://u@127.0.0.1:1/x?password=s3cret-pw&host=%2",
+    ],
+)
+def test_a_bad_dsn_error_never_shows_its_password(dsn: str) -> None:
+    with pytest.raises(CacheError) as info:
+        NetworkConfig(cache=dsn).build()
+    assert "s3cret-pw" not in str(info.value) and "PostgreSQL" in str(info.value)
+
+
 def test_not_a_dsn_is_refused() -> None:
     with pytest.raises(InvalidArgument):
         PostgresStore("sqlite:///x")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from embedres.batch import BatchOptions
 
-__all__ = ["ACCESSED", "options", "write_input"]
+__all__ = ["ACCESSED", "HOSTILE_MAX_RECORD", "hostile_lines", "options", "write_input"]
 
 ACCESSED = date(2026, 11, 30)
 
@@ -46,3 +46,30 @@ def write_input(path: Path, n: int, port: int, *, every: int = 5) -> int:
             else:
                 fh.write(json.dumps({"id": f"r{i}", "text": f"Plain article {i} é."}) + "\n")
     return links
+
+
+HOSTILE_MAX_RECORD = 200
+"""The ``max_record`` that makes :func:`hostile_lines`' long line too long."""
+
+
+def hostile_lines() -> list[bytes]:
+    """JSONL lines that every engine must turn into the same results (issue #14 semantics):
+    a BOM, CRLF, blank lines, bad UTF-8, not JSON, too deep, too long, no id, a BOM in the
+    middle, duplicate ids (``1`` and ``"1"`` distinct) and a torn last line."""
+    return [
+        b'\xef\xbb\xbf{"id": 1, "text": "a"}\n',
+        b'{"id": "1", "text": "b"}\r\n',
+        b'{"id": 1, "text": "duplicate of 1"}\n',
+        b"\n",
+        b"   \r\n",
+        b'{"id": "bad", "text": "\xff\xfe"}\n',
+        b"not json\n",
+        b"[" * 5000 + b"]" * 5000 + b"\n",
+        b'{"id": "long", "text": "' + b"x" * 300 + b'"}\n',
+        b'{"text": "no id"}\n',
+        b'\xef\xbb\xbf{"id": "bom-mid", "text": "x"}\n',
+        b'{"id": "1", "text": "duplicate of \\"1\\""}\n',
+        b'{"id": "c\xc3\xa9", "text": "\xc3\xa9"}\n',
+        b'{"id": "bad", "text": "duplicate of an error record"}\n',
+        b'{"id": "z", "text": "torn"',
+    ]
