@@ -53,8 +53,8 @@ _ARG = re.compile(
 )
 _WRAP = re.compile(r"[ \t]*\r?\n[ \t>]*")
 # Inline code: a run of one to three backticks closed by the same run on the same line.
-# An indented code block: lines of four spaces or a tab after a blank line.
-_INDENTED = re.compile(r"(?m)^[ \t]*\n(?P<code>(?:(?: {4}|\t)[^\n]*(?:\n|$))+)")
+# An indented code block: lines of four spaces or a tab after a blank line (LF or CRLF).
+_INDENTED = re.compile(r"(?m)^[ \t]*\r?\n(?P<code>(?:(?: {4}|\t)[^\n]*(?:\n|$))+)")
 _INLINE_CODE = re.compile(r"(?<!`)(?P<tick>`{1,3})(?!`)[^`\n]{1,500}?(?<!`)(?P=tick)(?!`)")
 
 

@@ -3,12 +3,14 @@ services, lossy flattening, the false positives that must stay away, hashtags in
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from embedres import extract
 from embedres.errors import InvalidArgument
+from tests.support.forms import CONVERTED, PAGES
 
 TW = "1104412345678901248"
 STATUS = f"https://twitter.com/MayorJaneDoe/status/{TW}"
@@ -472,3 +474,50 @@ def test_adjacent_hashtags_outside_a_post_follow_twitter_text() -> None:
     """twitter-text finds no hashtag in ``#mac#windows`` written as text: kept as it is."""
     assert extract("<p>#mac#windows</p>").hashtags == []
     assert extract("#mac#windows").hashtags == []
+
+
+def _fields(text: str) -> list[tuple[Any, ...]]:
+    return [
+        (
+            p.platform,
+            p.post_id,
+            p.author_handle,
+            p.author_name,
+            p.published,
+            p.text and p.text.split(),
+        )
+        for p in extract(text).posts
+    ]
+
+
+_FORM_FILES = sorted(
+    p for p in [*PAGES.iterdir(), *CONVERTED.glob("*/*")] if p.suffix in (".md", ".txt", ".html")
+)
+
+
+@pytest.mark.parametrize("path", _FORM_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_crlf_line_endings_give_the_same_posts(path: Path) -> None:
+    """Regression: with Windows line endings an indented code block in Markdown was no longer
+    code (a false positive from the negatives page) and rendered-widget text lost its posts."""
+    text = path.read_text(encoding="utf-8")
+    assert _fields(text.replace("\n", "\r\n")) == _fields(text)
+
+
+def test_crlf_indented_code_block_is_code() -> None:
+    code = '<blockquote class="twitter-tweet"><a href="https://twitter.com/jack/status/20"></a>'
+    for nl in ("\n", "\r\n"):
+        doc = nl.join(["Markup to paste:", "", "    " + code + "</blockquote>", "", "End."])
+        assert extract(doc, markup="markdown").posts == [], nl
+
+
+def test_crlf_rendered_widget_text() -> None:
+    text = (
+        "Prose.\r\n\r\nBoca Juniors ✔\r\n@BocaJrsOficial\r\n Comunicado.\r\n\r\n"
+        "8:41 PM - Nov 24, 2018\r\n"
+    )
+    post = _one(text)
+    assert (post.author_name, post.author_handle, post.text) == (
+        "Boca Juniors",
+        "BocaJrsOficial",
+        "Comunicado.",
+    )
