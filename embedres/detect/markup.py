@@ -22,7 +22,7 @@ The inside of one embed block is read by :func:`fragment` (lxml, see ``_fragment
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -109,6 +109,9 @@ class Document:
     _raw: list[int] = field(default_factory=list)
     _raw_end: list[int] = field(default_factory=list)
     _linear: list[bool] = field(default_factory=list)
+    _code_index: tuple[list[tuple[int, int]], int, list[int], list[int]] | None = field(
+        default=None, compare=False, repr=False
+    )
 
     def _seg(self, v: int) -> int:
         return max(bisect_right(self._vis, v) - 1, 0)
@@ -165,8 +168,32 @@ class Document:
         return out
 
     def in_code(self, start: int, end: int) -> bool:
-        """Whether the visible span overlaps a ``pre``/``code`` block."""
-        return any(s < end and start < e for s, e in self.code_spans)
+        """Whether the visible span overlaps a ``pre``/``code`` block.
+
+        Logarithmic: the spans are merged and indexed once (again after they change), so
+        asking for every post of a page with many code spans stays linear.
+
+        >>> doc = plain_document("a `b` c `d` e")
+        >>> doc.code_spans = [(2, 5), (8, 11)]
+        >>> doc.in_code(0, 3), doc.in_code(5, 8), doc.in_code(9, 9), doc.in_code(11, 12)
+        (True, False, True, False)
+        """
+        spans = self.code_spans
+        index = self._code_index
+        if index is None or index[0] is not spans or index[1] != len(spans):
+            starts: list[int] = []
+            ends: list[int] = []
+            for s, e in sorted(spans):
+                if starts and s < ends[-1]:  # overlapping spans merge; touching ones do not
+                    ends[-1] = max(ends[-1], e)
+                else:
+                    starts.append(s)
+                    ends.append(e)
+            index = self._code_index = (spans, len(spans), starts, ends)
+        # Merged spans are disjoint and sorted, so their ends never decrease: only the last
+        # span starting before ``end`` can reach past ``start``.
+        i = bisect_left(index[2], end) - 1
+        return i >= 0 and index[3][i] > start
 
 
 def looks_like_html(text: str) -> bool:

@@ -41,6 +41,10 @@ INPUTS: dict[str, str] = {
     "placeholder attributes": "'<div data-embedded-url=\"x\">' * 20_000",
     "hashtag links": "'<blockquote class=\"twitter-tweet\">' + "
     "'<a href=\"/hashtag/a\">#a' * 20_000",
+    # Each raw HTML embed in Markdown was checked against every code span (15 s here).
+    "code spans and raw embeds": "'[a](https://b.org)\\n' + '`x` ' * 100_000 + "
+    '\'<blockquote class="twitter-tweet"><a href="https://twitter.com/a/status/20">x</a>'
+    "</blockquote>\\n' * 3_000",
 }
 
 _CHILD = r"""
