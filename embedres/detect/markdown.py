@@ -20,7 +20,11 @@ __all__ = ["Shortcode", "code_spans", "find_shortcodes", "label_text", "looks_li
 # Signals of Markdown: a link or image "](http" or "](//", a quote line; or a shortcode. No
 # "^" anchor and no groups, so the engine skips ahead to the characters that can start a match.
 _SIGNAL = re.compile(r"\]\((?:https?:)?//|\n>[ \t]")
-_CODE_SIGNAL = re.compile(r"\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]]")
+_CODE_SIGNAL = re.compile(
+    r"\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]]"
+    r"|<(?:Tweet|XEmbed|TwitterTweetEmbed|XPost|Instagram|InstagramEmbed|YouTube|YouTubeEmbed|"
+    r"TikTok|TikTokEmbed|Bluesky|BlueskyEmbed)[ \t\n/>]"
+)
 # Any shortcode opener: most texts have none, and one pass says so.
 _OPENER = re.compile(
     r"\{\{[<%]|\{%|\[(?:embed|tweet|twitter|instagram|youtube|tiktok)\b"

@@ -60,7 +60,7 @@ _ATTR = re.compile(r"[\s/]*([^\s\"'>/=][^\s\"'>/=]{0,255})?(\s*=\s*)?")
 _UNQUOTED = re.compile(r"[^\s>]{0,4096}")
 _ENTITY = re.compile(r"&(?:#[0-9]{1,8};?|#[xX][0-9A-Fa-f]{1,8};?|[A-Za-z][A-Za-z0-9]{1,31};?)")
 _WS_RUN = re.compile(r"[ \t\r\n\f]*\n[ \t\r\n\f]*|[ \t\r\f]{2,}")
-_FENCE = re.compile(r"(?m)^[ \t]{0,3}```")
+_FENCE = re.compile(r"(?m)^[ \t]{0,3}(?P<f>`{3,}|~{3,})")
 _MAYBE_ATTRS = _RECORD | {"amp-twitter", "amp-instagram", "amp-facebook"}
 _MAYBE_ATTRS |= {"amp-youtube", "amp-reddit"}
 _NEEDS_WORK = re.compile(r"[&\n\t\r\f]|  ")
@@ -208,16 +208,25 @@ def looks_like_html(text: str) -> bool:
 def plain_document(text: str) -> Document:
     """Wrap plain text as a :class:`Document` whose visible text is the input.
 
-    Markdown code fences (lines opening with three backticks) become code spans.
+    Markdown code fences (lines opening with three or more backticks or tildes) become code
+    spans; a fence is closed by a fence of the same character at least as long.
 
     >>> plain_document("a\\n```\\n<blockquote>\\n```\\nb").code_spans
     [(2, 22)]
+    >>> plain_document("a\\n~~~~\\n```\\n~~~\\nx\\n~~~~\\nb").code_spans
+    [(2, 21)]
     """
     doc = Document(source=text, text=text, is_html=False)
     pos = 0
     while (start := _FENCE.search(text, pos)) is not None:
-        close = _FENCE.search(text, start.end())
-        end = close.end() if close is not None else len(text)
+        fence = start["f"]
+        end = len(text)
+        at = start.end()
+        while (close := _FENCE.search(text, at)) is not None:
+            if close["f"][0] == fence[0] and len(close["f"]) >= len(fence):
+                end = close.end()
+                break
+            at = close.end()
         doc.code_spans.append((start.start(), end))
         pos = end
     return doc

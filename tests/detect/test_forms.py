@@ -521,3 +521,28 @@ def test_crlf_rendered_widget_text() -> None:
         "BocaJrsOficial",
         "Comunicado.",
     )
+
+
+@pytest.mark.parametrize(
+    ("fence", "inner"),
+    [("~~~", ""), ("~~~~", "~~~\n"), ("````", "```\n")],
+    ids=["tildes", "long tildes", "long backticks"],
+)
+@pytest.mark.parametrize("markup", ["markdown", None])
+def test_shortcode_in_any_code_fence_is_documentation(
+    fence: str, inner: str, markup: str | None
+) -> None:
+    """Regression: only ``` fences were code, and any ``` line closed them, so a shortcode
+    shown in a ~~~ fence (or after a shorter inner fence) was reported as an embedded post."""
+    code = f'{{{{< tweet user="a" id="{TW}" >}}}}'
+    doc = f"How to embed:\n\n{fence}md\n{inner}{code}\n{fence}\n\nEnd [a](https://b.org)."
+    assert extract(doc, markup=markup).posts == []
+    assert len(extract(f"How to embed:\n\n{code}\n\nEnd.", markup=markup).posts) == 1
+
+
+def test_jsx_component_in_inline_code_sniffed_as_markdown() -> None:
+    """Regression: an MDX component in inline code was a post when sniffed (read as plain
+    text) but not with markup="markdown"."""
+    doc = f'Write `<Tweet id="{TW}" />` in your MDX.'
+    assert extract(doc).posts == extract(doc, markup="markdown").posts == []
+    assert _one(f'<Tweet id="{TW}" />').post_id == TW

@@ -21,6 +21,8 @@ INPUTS: dict[str, str] = {
     "jsx with html": "'<p>' + '<Tweet id=' * 30_000",
     "backticks": "'`' * 100_000",
     "backtick words": "'` a ' * 50_000",
+    "tilde fences": "'~~~\\n' * 50_000",
+    "unclosed long fences": "'````\\n```\\n~~~\\n' * 30_000",
     "indented lines": "'\\n    x' * 50_000",
     "blank indented lines": "'\\n    \\n' * 50_000",
     "tiktok handles": "'[@ab](c) ' * 30_000 + '[♬'",
