@@ -546,3 +546,21 @@ def test_jsx_component_in_inline_code_sniffed_as_markdown() -> None:
     doc = f'Write `<Tweet id="{TW}" />` in your MDX.'
     assert extract(doc).posts == extract(doc, markup="markdown").posts == []
     assert _one(f'<Tweet id="{TW}" />').post_id == TW
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        f'Text\n<!-- {{{{< tweet user="a" id="{TW}" >}}}} -->\nMore',
+        f"Text\n<!--\n> Hi\n>\n> — A (@a) [March 9, 2019]({STATUS})\n-->\nMore",
+        f"{{% raw %}}{{% twitter {STATUS} %}}{{% endraw %}}",
+    ],
+    ids=["comment shortcode", "comment blockquote", "liquid raw"],
+)
+@pytest.mark.parametrize("markup", ["markdown", None])
+def test_markdown_hidden_or_raw_embed_is_no_post(doc: str, markup: str | None) -> None:
+    """Regression: an embed commented out (<!-- -->) or escaped in Liquid {% raw %} is not
+    on the page, yet it was reported as a post."""
+    assert extract(doc, markup=markup).posts == []
+    shown = doc.replace("<!--", "").replace("-->", "").replace("{% raw %}", "")
+    assert len(extract(shown.replace("{% endraw %}", ""), markup=markup).posts) == 1
