@@ -564,3 +564,22 @@ def test_markdown_hidden_or_raw_embed_is_no_post(doc: str, markup: str | None) -
     assert extract(doc, markup=markup).posts == []
     shown = doc.replace("<!--", "").replace("-->", "").replace("{% raw %}", "")
     assert len(extract(shown.replace("{% endraw %}", ""), markup=markup).posts) == 1
+
+
+@pytest.mark.parametrize("attr", ["data-embedded-url", "data-tweet-url", "data-oembed-url"])
+def test_placeholder_around_official_markup_leaves_it_to_the_platform(attr: str) -> None:
+    """Regression: a publisher placeholder carrying the URL in a data- attribute shadowed the
+    blockquote it wraps, so the post lost its author, text, date and hashtags."""
+    quote = (
+        f'<blockquote class="twitter-tweet"><p>Hello #bikes</p>&mdash; Ann (@a) '
+        f'<a href="{STATUS}">March 9, 2019</a></blockquote>'
+    )
+    post = _one(f'<div {attr}="{STATUS}">{quote}</div>', markup="html")
+    assert (post.post_id, post.author_name, post.text, post.published_text) == (
+        TW,
+        "Ann",
+        "Hello #bikes",
+        "March 9, 2019",
+    )
+    assert [e.text for e in post.hashtags] == ["bikes"]
+    assert _one(f'<div {attr}="{STATUS}"></div>', markup="html").post_id == TW
