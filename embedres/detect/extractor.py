@@ -249,12 +249,34 @@ def extract(text: str, *, html: bool | None = None, markup: str | None = None) -
     found = html_posts + find_text_posts(doc.text, blocked)
     posts = sorted((_post(doc, f, ents) for f in found), key=lambda p: p.span)
     hashtags = _to_source(doc, ents.hashtags)
+    mentions = _to_source(doc, ents.mentions)
+    cashtags = _to_source(doc, ents.cashtags)
+    links = _to_source(doc, ents.links)
     linked = {e for p in posts if p.form == "html" for e in p.hashtags} - set(hashtags)
+    if linked:
+        # A linked tag the page's text rules read otherwise (outside what the post's text
+        # span covers, in broken markup) would overlap their entity: theirs stands.
+        page = sorted([e.span for e in (*hashtags, *mentions, *cashtags)] + [k.span for k in links])
+        clash = {e for e in linked if _overlaps(page, e.span)}
+        if clash:
+            linked -= clash
+            posts = [
+                replace(p, hashtags=tuple(e for e in p.hashtags if e not in clash))
+                if any(e in clash for e in p.hashtags)
+                else p
+                for p in posts
+            ]
     return Extraction(
         hashtags=sorted([*hashtags, *linked], key=lambda e: e.span) if linked else hashtags,
-        mentions=_to_source(doc, ents.mentions),
-        cashtags=_to_source(doc, ents.cashtags),
-        links=_to_source(doc, ents.links),
+        mentions=mentions,
+        cashtags=cashtags,
+        links=links,
         posts=posts,
         is_html=is_html,
     )
+
+
+def _overlaps(spans: list[tuple[int, int]], span: tuple[int, int]) -> bool:
+    """Whether ``span`` overlaps one of ``spans`` (sorted, not overlapping each other)."""
+    i = bisect_left(spans, span)
+    return (i < len(spans) and spans[i][0] < span[1]) or (i > 0 and spans[i - 1][1] > span[0])

@@ -20,7 +20,11 @@ __all__ = ["Shortcode", "code_spans", "find_shortcodes", "label_text", "looks_li
 # Signals of Markdown: a link or image "](http" or "](//", a quote line; or a shortcode. No
 # "^" anchor and no groups, so the engine skips ahead to the characters that can start a match.
 _SIGNAL = re.compile(r"\]\((?:https?:)?//|\n>[ \t]")
-_CODE_SIGNAL = re.compile(r"\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]]")
+_CODE_SIGNAL = re.compile(
+    r"\{\{[<%]|\{%[ \t]|\[embed\]|\[tweet[ \]]"
+    r"|<(?:Tweet|XEmbed|TwitterTweetEmbed|XPost|Instagram|InstagramEmbed|YouTube|YouTubeEmbed|"
+    r"TikTok|TikTokEmbed|Bluesky|BlueskyEmbed)[ \t\n/>]"
+)
 # Any shortcode opener: most texts have none, and one pass says so.
 _OPENER = re.compile(
     r"\{\{[<%]|\{%|\[(?:embed|tweet|twitter|instagram|youtube|tiktok)\b"
@@ -53,8 +57,10 @@ _ARG = re.compile(
 )
 _WRAP = re.compile(r"[ \t]*\r?\n[ \t>]*")
 # Inline code: a run of one to three backticks closed by the same run on the same line.
-# An indented code block: lines of four spaces or a tab after a blank line.
-_INDENTED = re.compile(r"(?m)^[ \t]*\n(?P<code>(?:(?: {4}|\t)[^\n]*(?:\n|$))+)")
+# An indented code block: lines of four spaces or a tab after a blank line (LF or CRLF).
+_INDENTED = re.compile(r"(?m)^[ \t]*\r?\n(?P<code>(?:(?: {4}|\t)[^\n]*(?:\n|$))+)")
+_RAW_OPEN = re.compile(r"\{%-?[ \t]{0,4}raw[ \t]{0,4}-?%\}")
+_RAW_CLOSE = re.compile(r"\{%-?[ \t]{0,4}endraw[ \t]{0,4}-?%\}")
 _INLINE_CODE = re.compile(r"(?<!`)(?P<tick>`{1,3})(?!`)[^`\n]{1,500}?(?<!`)(?P=tick)(?!`)")
 
 
@@ -156,16 +162,40 @@ def label_text(label: str) -> str:
     return _WRAP.sub(" ", label).strip()
 
 
+def _hidden_spans(text: str) -> list[tuple[int, int]]:
+    """Closed HTML comments (never shown) and Liquid ``{% raw %}`` blocks (shown as written).
+
+    Each opener is looked for once and an unclosed one ends the search, so this is linear.
+    """
+    spans = []
+    pos = 0
+    while (start := text.find("<!--", pos)) >= 0 and (end := text.find("-->", start + 4)) >= 0:
+        spans.append((start, end + 3))
+        pos = end + 3
+    if "raw" in text:
+        pos = 0
+        while (raw := _RAW_OPEN.search(text, pos)) is not None:
+            close = _RAW_CLOSE.search(text, raw.end())
+            if close is None:
+                break
+            spans.append((raw.start(), close.end()))
+            pos = close.end()
+    return spans
+
+
 def code_spans(text: str) -> list[tuple[int, int]]:
-    """Spans of inline code (`` `...` ``) and indented code blocks, where shortcodes and
-    embeds are documentation (fenced blocks are found by ``plain_document``).
+    """Spans of inline code (`` `...` ``), indented code blocks, HTML comments and Liquid
+    raw blocks, where shortcodes and embeds are documentation or hidden (fenced blocks are
+    found by ``plain_document``).
 
     >>> code_spans("Use `{{< tweet id=1 >}}` here")
     [(4, 24)]
     >>> code_spans("Code:\\n\\n    <blockquote>\\n\\nText")
     [(7, 24)]
+    >>> code_spans("a <!-- {{< tweet id=1 >}} --> {% raw %}{% twitter u %}{% endraw %}")
+    [(2, 29), (30, 66)]
     """
-    spans = []
+    spans = _hidden_spans(text)
     if "\n    " in text or "\n\t" in text:
         spans = [m.span("code") for m in _INDENTED.finditer(text)]
     if "`" in text:

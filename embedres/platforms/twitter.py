@@ -206,8 +206,8 @@ def _find_deleted(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]
 #   Name [✔]\n[Follow\n]@handle\n TEXT\n\n3:05 PM - Apr 1, 2018\n447\n165 people are talking...
 # Markdown copies link the timestamp: [2:37 AM - Aug 21, 2019](status URL).
 _RENDERED_TEXT = re.compile(
-    r"(?m)^[ \t]{0,4}(?P<name>[^\n@\[\]]{1,60}?)[ \t]{0,2}[✔✓]?[ \t]{0,2}\n"
-    r"(?:[ \t]{0,4}Follow[ \t]{0,4}\n)?[ \t]{0,4}@(?P<h>[A-Za-z0-9_]{1,15})[ \t]{0,4}\n"
+    r"(?m)^[ \t]{0,4}(?P<name>[^\r\n@\[\]]{1,60}?)[ \t]{0,2}[✔✓]?[ \t]{0,2}\r?\n"
+    r"(?:[ \t]{0,4}Follow[ \t]{0,4}\r?\n)?[ \t]{0,4}@(?P<h>[A-Za-z0-9_]{1,15})[ \t]{0,4}\r?\n"
     r"(?P<body>(?:[^\n]{0,600}\n){0,30}?)[ \t]{0,4}\[?(?P<when>\d{1,2}:\d{2}[ \u202f]?[AP]M"
     r" - (?P<date>[A-Z][a-z]{2,8}\.? \d{1,2}, \d{4}))(?:\]\((?P<url>[^()\s]{1,400})\))?"
 )
@@ -219,7 +219,7 @@ _WIDGET_TAIL = re.compile(
 )
 
 
-_COUNTS = re.compile(r"(?:\n[ \t]{0,4}[\d,.]{1,12}[KkM]?[ \t]{0,4})+\n?$")
+_COUNTS = re.compile(r"(?:\n[ \t]{0,4}[\d,.]{1,12}[KkM]?[ \t\r]{0,4})+\n?$")
 
 
 def _find_rendered_text(text: str, floor_for: Callable[[int], int]) -> Iterator[Found]:

@@ -87,13 +87,13 @@ def _recognise(doc: Document, index: int, parse: ParseUrl) -> Found | None:
     if el.name == "iframe":
         return _service_iframe(doc, index, parse)
     cls = classes(el)
-    if _is_button(cls):
-        return None
+    if _is_button(cls) or _has_inner_embed(doc, index):
+        return None  # the platform's own markup inside is read by its recogniser, which reads more
     for attr in (*_URL_ATTRS, "url"):
         found = _from_url(doc, index, parse, el.attrs.get(attr))
         if found is not None and (attr != "url" or el.name == "oembed"):
             return found
-    if not cls & _WRAPPER_CLASSES or el.end - el.start > _MAX_CARD or _has_inner_embed(doc, index):
+    if not cls & _WRAPPER_CLASSES or el.end - el.start > _MAX_CARD:
         return None  # a card is small: an unclosed wrapper running to the end is not read
     if el.name == "a":
         return _from_url(doc, index, parse, el.attrs.get("href"))

@@ -3,12 +3,14 @@ services, lossy flattening, the false positives that must stay away, hashtags in
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from embedres import extract
 from embedres.errors import InvalidArgument
+from tests.support.forms import CONVERTED, PAGES
 
 TW = "1104412345678901248"
 STATUS = f"https://twitter.com/MayorJaneDoe/status/{TW}"
@@ -472,3 +474,112 @@ def test_adjacent_hashtags_outside_a_post_follow_twitter_text() -> None:
     """twitter-text finds no hashtag in ``#mac#windows`` written as text: kept as it is."""
     assert extract("<p>#mac#windows</p>").hashtags == []
     assert extract("#mac#windows").hashtags == []
+
+
+def _fields(text: str) -> list[tuple[Any, ...]]:
+    return [
+        (
+            p.platform,
+            p.post_id,
+            p.author_handle,
+            p.author_name,
+            p.published,
+            p.text and p.text.split(),
+        )
+        for p in extract(text).posts
+    ]
+
+
+_FORM_FILES = sorted(
+    p for p in [*PAGES.iterdir(), *CONVERTED.glob("*/*")] if p.suffix in (".md", ".txt", ".html")
+)
+
+
+@pytest.mark.parametrize("path", _FORM_FILES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_crlf_line_endings_give_the_same_posts(path: Path) -> None:
+    """Regression: with Windows line endings an indented code block in Markdown was no longer
+    code (a false positive from the negatives page) and rendered-widget text lost its posts."""
+    text = path.read_text(encoding="utf-8")
+    assert _fields(text.replace("\n", "\r\n")) == _fields(text)
+
+
+def test_crlf_indented_code_block_is_code() -> None:
+    code = '<blockquote class="twitter-tweet"><a href="https://twitter.com/jack/status/20"></a>'
+    for nl in ("\n", "\r\n"):
+        doc = nl.join(["Markup to paste:", "", "    " + code + "</blockquote>", "", "End."])
+        assert extract(doc, markup="markdown").posts == [], nl
+
+
+def test_crlf_rendered_widget_text() -> None:
+    text = (
+        "Prose.\r\n\r\nBoca Juniors ✔\r\n@BocaJrsOficial\r\n Comunicado.\r\n\r\n"
+        "8:41 PM - Nov 24, 2018\r\n"
+    )
+    post = _one(text)
+    assert (post.author_name, post.author_handle, post.text) == (
+        "Boca Juniors",
+        "BocaJrsOficial",
+        "Comunicado.",
+    )
+
+
+@pytest.mark.parametrize(
+    ("fence", "inner"),
+    [("~~~", ""), ("~~~~", "~~~\n"), ("````", "```\n")],
+    ids=["tildes", "long tildes", "long backticks"],
+)
+@pytest.mark.parametrize("markup", ["markdown", None])
+def test_shortcode_in_any_code_fence_is_documentation(
+    fence: str, inner: str, markup: str | None
+) -> None:
+    """Regression: only ``` fences were code, and any ``` line closed them, so a shortcode
+    shown in a ~~~ fence (or after a shorter inner fence) was reported as an embedded post."""
+    code = f'{{{{< tweet user="a" id="{TW}" >}}}}'
+    doc = f"How to embed:\n\n{fence}md\n{inner}{code}\n{fence}\n\nEnd [a](https://b.org)."
+    assert extract(doc, markup=markup).posts == []
+    assert len(extract(f"How to embed:\n\n{code}\n\nEnd.", markup=markup).posts) == 1
+
+
+def test_jsx_component_in_inline_code_sniffed_as_markdown() -> None:
+    """Regression: an MDX component in inline code was a post when sniffed (read as plain
+    text) but not with markup="markdown"."""
+    doc = f'Write `<Tweet id="{TW}" />` in your MDX.'
+    assert extract(doc).posts == extract(doc, markup="markdown").posts == []
+    assert _one(f'<Tweet id="{TW}" />').post_id == TW
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        f'Text\n<!-- {{{{< tweet user="a" id="{TW}" >}}}} -->\nMore',
+        f"Text\n<!--\n> Hi\n>\n> — A (@a) [March 9, 2019]({STATUS})\n-->\nMore",
+        f"{{% raw %}}{{% twitter {STATUS} %}}{{% endraw %}}",
+    ],
+    ids=["comment shortcode", "comment blockquote", "liquid raw"],
+)
+@pytest.mark.parametrize("markup", ["markdown", None])
+def test_markdown_hidden_or_raw_embed_is_no_post(doc: str, markup: str | None) -> None:
+    """Regression: an embed commented out (<!-- -->) or escaped in Liquid {% raw %} is not
+    on the page, yet it was reported as a post."""
+    assert extract(doc, markup=markup).posts == []
+    shown = doc.replace("<!--", "").replace("-->", "").replace("{% raw %}", "")
+    assert len(extract(shown.replace("{% endraw %}", ""), markup=markup).posts) == 1
+
+
+@pytest.mark.parametrize("attr", ["data-embedded-url", "data-tweet-url", "data-oembed-url"])
+def test_placeholder_around_official_markup_leaves_it_to_the_platform(attr: str) -> None:
+    """Regression: a publisher placeholder carrying the URL in a data- attribute shadowed the
+    blockquote it wraps, so the post lost its author, text, date and hashtags."""
+    quote = (
+        f'<blockquote class="twitter-tweet"><p>Hello #bikes</p>&mdash; Ann (@a) '
+        f'<a href="{STATUS}">March 9, 2019</a></blockquote>'
+    )
+    post = _one(f'<div {attr}="{STATUS}">{quote}</div>', markup="html")
+    assert (post.post_id, post.author_name, post.text, post.published_text) == (
+        TW,
+        "Ann",
+        "Hello #bikes",
+        "March 9, 2019",
+    )
+    assert [e.text for e in post.hashtags] == ["bikes"]
+    assert _one(f'<div {attr}="{STATUS}"></div>', markup="html").post_id == TW

@@ -21,6 +21,11 @@ INPUTS: dict[str, str] = {
     "jsx with html": "'<p>' + '<Tweet id=' * 30_000",
     "backticks": "'`' * 100_000",
     "backtick words": "'` a ' * 50_000",
+    "tilde fences": "'~~~\\n' * 50_000",
+    "unclosed long fences": "'````\\n```\\n~~~\\n' * 30_000",
+    "comment openers": "'<!--' * 50_000",
+    "short comments": "'<!-- -->' * 50_000",
+    "liquid raw openers": "'{% raw %}' * 30_000",
     "indented lines": "'\\n    x' * 50_000",
     "blank indented lines": "'\\n    \\n' * 50_000",
     "tiktok handles": "'[@ab](c) ' * 30_000 + '[♬'",
@@ -41,6 +46,10 @@ INPUTS: dict[str, str] = {
     "placeholder attributes": "'<div data-embedded-url=\"x\">' * 20_000",
     "hashtag links": "'<blockquote class=\"twitter-tweet\">' + "
     "'<a href=\"/hashtag/a\">#a' * 20_000",
+    # Each raw HTML embed in Markdown was checked against every code span (15 s here).
+    "code spans and raw embeds": "'[a](https://b.org)\\n' + '`x` ' * 100_000 + "
+    '\'<blockquote class="twitter-tweet"><a href="https://twitter.com/a/status/20">x</a>'
+    "</blockquote>\\n' * 3_000",
 }
 
 _CHILD = r"""
