@@ -48,9 +48,15 @@ def assert_linear(case: dict[str, Any], html: bool | None) -> None:
     """Run the case at n/4 and n; check R11's budget and its growth bound."""
     n = int(case["n"])
     small, big = _build(case, n // 4), _build(case, n)
-    t_small = _timed(small, html)
+    # best of three: one slow run on a loaded machine is noise, a super-linear input is slow
+    # every time
+    t_small = min(_timed(small, html) for _ in range(3))
     t_big = _timed(big, html)
     limit = budget(len(big))
+    for _ in range(2):
+        if t_big <= limit and (t_big < 0.5 * SLOWDOWN or t_big <= 8 * max(t_small, 0.01)):
+            break
+        t_big = min(t_big, _timed(big, html))
     assert t_big <= limit, f"{case['description']}: {t_big:.2f}s > {limit:.2f}s"
     if t_big >= 0.5 * SLOWDOWN:
         assert t_big <= 8 * max(t_small, 0.01), (
