@@ -8,22 +8,21 @@ The same steps are documented for users in docs/archiving.md.
 from __future__ import annotations
 
 import dataclasses
-import http.server
 import shutil
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from embedres import Archiver
 from embedres.archive.archiver import WaybackService
+from tests.support.pgserver import free_port
+from tests.support.servers import Request, Route, redirect, send, serve
 
 BIN = Path(sys.executable).parent
 pytestmark = pytest.mark.skipif(
@@ -32,46 +31,22 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-class Site(http.server.BaseHTTPRequestHandler):
-    """``/old`` redirects to ``/page``, whose body names how often it was served."""
+def _page(served: list[int]) -> Route:
+    """``/page``: its body names how often it was served."""
 
-    protocol_version = "HTTP/1.1"
-    served = 0
+    def route(conn: socket.socket, req: Request) -> None:
+        served.append(1)
+        body = f"<html><body><p>version {len(served)}</p></body></html>".encode()
+        send(conn, "200 OK", [("Content-Type", "text/html; charset=utf-8")], body)
 
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def do_GET(self) -> None:
-        if self.path == "/old":
-            status, headers, body = 301, {"Location": "/page"}, b""
-        elif self.path == "/page":
-            Site.served += 1
-            status, headers = 200, {"Content-Type": "text/html; charset=utf-8"}
-            body = f"<html><body><p>version {Site.served}</p></body></html>".encode()
-        else:
-            status, headers, body = 404, {}, b""
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    return route
 
 
 @pytest.fixture
 def site() -> Iterator[int]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, args=(0.05,), daemon=True).start()
-    yield int(server.server_address[1])
-    server.shutdown()
-    server.server_close()
+    """``/old`` redirects (301) to ``/page``."""
+    with serve({"/old": redirect("/page", 301), "/page": _page([])}) as server:
+        yield server.port
 
 
 def _run(args: list[str], cwd: Path) -> None:
@@ -87,7 +62,7 @@ def pywb(tmp_path: Path) -> Iterator[tuple[Path, int]]:
     # Unframed replay, so the replay URL itself returns the (rewritten) page.
     (root / "config.yaml").write_text("framed_replay: false\n", encoding="utf-8")
     _run([str(BIN / "wb-manager"), "init", "news"], root)
-    yield root, _free_port()
+    yield root, free_port()
     shutil.rmtree(root, ignore_errors=True)
 
 

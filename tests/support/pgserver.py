@@ -46,7 +46,8 @@ def find_bindir() -> Path | None:
     return None
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
@@ -115,7 +116,7 @@ def start(base: Path | None = None) -> PgServer:
         capture_output=True,
         timeout=120,
     )
-    port = _free_port()
+    port = free_port()
     server = PgServer(
         dsn=f"postgresql://embedres@127.0.0.1:{port}/postgres",
         bindir=bindir,
